@@ -1,0 +1,53 @@
+# The two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres setup demo lint format messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev,postgres]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite).
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
+
+## Set up and run the whole suite (browser tests need Chromium at /usr/bin/chromium).
+test: setup
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "Chromium not found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome"; exit 1; }
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: setup
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static test-artifacts

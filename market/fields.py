@@ -1,0 +1,56 @@
+"""A set of months stored as a 12-bit mask, so "in season now" is one indexed test."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MONTH_CHOICES = [(m, _("Tháng %(month)d") % {"month": m}) for m in range(1, 13)]
+
+
+def months_to_mask(months) -> int:
+    mask = 0
+    for month in months:
+        month = int(month)
+        if not 1 <= month <= 12:
+            raise ValueError(month)
+        mask |= 1 << (month - 1)
+    return mask
+
+
+def mask_to_months(mask: int) -> list[int]:
+    return [m for m in range(1, 13) if mask & (1 << (m - 1))]
+
+
+def month_bit(month: int) -> int:
+    return 1 << (month - 1)
+
+
+class MonthsFormField(forms.TypedMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.pop("max_value", None)
+        kwargs.pop("min_value", None)
+        kwargs.setdefault("choices", MONTH_CHOICES)
+        kwargs["coerce"] = int
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return mask_to_months(value)
+        return value
+
+    def has_changed(self, initial, data):
+        return super().has_changed(self.prepare_value(initial), data)
+
+    def clean(self, value):
+        return months_to_mask(super().clean(value))
+
+
+class MonthsField(models.PositiveSmallIntegerField):
+    """Months of the year (1-12) a product is in season, as a bit mask."""
+
+    def formfield(self, **kwargs):
+        return models.Field.formfield(
+            self, **{"form_class": MonthsFormField, "required": False, **kwargs}
+        )

@@ -1,0 +1,282 @@
+"""Selling: categories and products (each owned by one cooperative)."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from stdnum import ean
+from stdnum.exceptions import ValidationError as StdnumError
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+
+from producers.models import RICH_TEXT_FEATURES, Certification, Cooperative
+from producers.text import fold
+
+from .fields import MonthsField, mask_to_months, month_bit
+
+
+class Category(models.Model):
+    """A node of the two-level category tree (e.g. Chè > Chè xanh)."""
+
+    name = models.CharField(_("tên"), max_length=100)
+    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("danh mục cha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("danh mục")
+        verbose_name_plural = _("danh mục")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent} › {self.name}"
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("Danh mục không thể là cha của chính nó.")})
+            if self.parent.parent_id is not None:
+                raise ValidationError(
+                    {"parent": _("Danh mục chỉ có hai cấp: chọn một danh mục gốc.")}
+                )
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("Danh mục đã có danh mục con nên phải là danh mục gốc.")}
+                )
+
+    def get_absolute_url(self):
+        return reverse("market:catalogue") + f"?category={self.slug}"
+
+    def descendant_ids(self) -> list[int]:
+        return [self.pk, *self.children.values_list("pk", flat=True)]
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    GRAM_500 = "500g", _("gói 500 g")
+    BOX = "box", _("hộp")
+    BOTTLE = "bottle", _("chai")
+    BAG = "bag", _("túi")
+    JAR = "jar", _("hũ")
+    BUNCH = "bunch", _("nải")
+    PIECE = "piece", _("quả")
+    LITRE = "litre", _("lít")
+
+
+def validate_gtin(value: str):
+    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
+        raise ValidationError(_("GTIN gồm 8, 12, 13 hoặc 14 chữ số."), code="invalid")
+    try:
+        ean.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(
+            _("Chữ số kiểm tra của GTIN không đúng."), code="checksum"
+        ) from exc
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(live=True)
+
+    def in_stock(self):
+        return self.filter(stock__gt=0)
+
+    def in_season(self, month: int | None = None):
+        month = month or timezone.localdate().month
+        # An empty mask means "all year round".
+        return self.annotate(
+            _season_bit=models.F("season_months").bitand(month_bit(month))
+        ).filter(models.Q(season_months=0) | models.Q(_season_bit__gt=0))
+
+    def for_user(self, user):
+        return self.filter(cooperative__in=Cooperative.objects.for_user(user))
+
+    def for_listing(self):
+        """What a product card needs, in a fixed number of queries."""
+        return self.select_related(
+            "cooperative", "category", "category__parent"
+        ).prefetch_related(
+            models.Prefetch(
+                "images",
+                queryset=ProductImage.objects.select_related("image").order_by(
+                    "sort_order"
+                ),
+            )
+        )
+
+
+class Product(
+    LockableMixin,
+    DraftStateMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A product a cooperative sells, with a draft/publish life cycle."""
+
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("hợp tác xã"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    name = models.CharField(_("tên sản phẩm"), max_length=200)
+    slug = models.SlugField(_("đường dẫn"), max_length=200, unique=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("danh mục"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    summary = models.CharField(_("mô tả ngắn"), max_length=255, blank=True)
+    description = RichTextField(_("mô tả"), features=RICH_TEXT_FEATURES, blank=True)
+    unit = models.CharField(_("đơn vị"), max_length=10, choices=Unit.choices, default=Unit.KG)
+    price = models.PositiveBigIntegerField(
+        _("giá (đồng)"), validators=[MinValueValidator(1000)],
+        help_text=_("Giá bán cho một đơn vị, tính bằng đồng, ví dụ 150000."),
+    )
+    stock = models.PositiveIntegerField(_("tồn kho"), default=0)
+    min_order_quantity = models.PositiveIntegerField(
+        _("số lượng đặt tối thiểu"), default=1, validators=[MinValueValidator(1)]
+    )
+    season_months = MonthsField(
+        _("mùa vụ"), default=0, blank=True,
+        help_text=_("Các tháng có sản phẩm tươi; để trống nếu có quanh năm."),
+    )
+    certifications = ParentalManyToManyField(
+        Certification,
+        verbose_name=_("chứng nhận hiển thị"),
+        blank=True,
+        related_name="products",
+    )
+    ocop_stars = models.PositiveSmallIntegerField(
+        _("hạng OCOP"), null=True, blank=True,
+        choices=[(3, "3 ★"), (4, "4 ★"), (5, "5 ★")],
+    )
+    gtin = models.CharField(
+        _("mã GTIN (mã vạch)"), max_length=14, blank=True, validators=[validate_gtin],
+        help_text=_("Mã vạch GS1 in trên bao bì, nếu có."),
+    )
+    search_text = models.TextField(editable=False, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("summary"),
+        index.AutocompleteField("name"),
+        index.FilterField("cooperative_id"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        verbose_name = _("sản phẩm")
+        verbose_name_plural = _("sản phẩm")
+        ordering = ["-first_published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["live", "category"]),
+            models.Index(fields=["live", "price"]),
+            models.Index(fields=["live", "-first_published_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(ocop_stars__isnull=True) | models.Q(ocop_stars__in=[3, 4, 5]),
+                name="product_ocop_stars_range",
+            ),
+            models.UniqueConstraint(
+                fields=["gtin"], condition=~models.Q(gtin=""), name="unique_product_gtin"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.gtin:
+            self.gtin = self.gtin.strip().zfill(14) if self.gtin.strip().isdigit() else self.gtin
+        if self.cooperative_id and self.pk:
+            foreign = [
+                c for c in self.certifications.all()
+                if c.cooperative_id != self.cooperative_id
+            ]
+            if foreign:
+                raise ValidationError(
+                    {"certifications": _("Chỉ chọn chứng nhận của hợp tác xã này.")}
+                )
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(
+            " ".join(
+                filter(None, [self.name, self.summary, self.cooperative.name if self.cooperative_id else ""])
+            )
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("market:product_detail", kwargs={"slug": self.slug})
+
+    def get_preview_template(self, request, mode_name):
+        return "market/product_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .views import product_context
+
+        return product_context(self, request)
+
+    @property
+    def season(self) -> list[int]:
+        return mask_to_months(self.season_months)
+
+    def is_in_season(self, month: int | None = None) -> bool:
+        if not self.season_months:
+            return True
+        month = month or timezone.localdate().month
+        return bool(self.season_months & month_bit(month))
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def main_image(self):
+        images = list(self.images.all())
+        return images[0].image if images else None
+
+
+class ProductImage(Orderable):
+    product = ParentalKey(Product, related_name="images", on_delete=models.CASCADE)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("ảnh"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(_("chú thích"), max_length=255, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("ảnh sản phẩm")
+        verbose_name_plural = _("ảnh sản phẩm")
