@@ -28,8 +28,12 @@ def screenshot(page):
 
 
 @pytest.fixture
-def site_url(live_server, transactional_db):
-    """The live server's base URL; the test's rows are visible to it."""
+def site_url(live_server, transactional_db, django_db_serialized_rollback):
+    """The live server's base URL; the test's rows are visible to it.
+
+    Serialized rollback restores what migrations created (Wagtail's root page,
+    site, locale and root collection) after each transactional test flushes it.
+    """
     from wagtail.models import Site
 
     Site.objects.filter(is_default_site=True).update(
