@@ -115,15 +115,12 @@ class ProductQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a product card needs, in a fixed number of queries."""
+        from .images import CARD_IMAGE, images_with_renditions
+
         return self.select_related(
             "cooperative", "category", "category__parent"
         ).prefetch_related(
-            models.Prefetch(
-                "images",
-                queryset=ProductImage.objects.select_related("image").order_by(
-                    "sort_order"
-                ),
-            )
+            models.Prefetch("images", queryset=images_with_renditions(CARD_IMAGE))
         )
 
 
@@ -181,6 +178,11 @@ class Product(
         help_text=_("Mã vạch GS1 in trên bao bì, nếu có."),
     )
     search_text = models.TextField(editable=False, blank=True, default="")
+    # The folded name alone, so search can rank "name is the query" above
+    # "query found in the summary" in the database (see market/search.py).
+    search_name = models.CharField(
+        max_length=200, editable=False, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -232,6 +234,7 @@ class Product(
                 )
 
     def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
         self.search_text = fold(
             " ".join(
                 filter(None, [self.name, self.summary, self.cooperative.name if self.cooperative_id else ""])
