@@ -21,7 +21,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from producers.models import RICH_TEXT_FEATURES, Certification, Cooperative
-from producers.text import fold
+from producers.text import fold, fold_words
 
 from .fields import MonthsField, mask_to_months, month_bit
 
@@ -178,8 +178,9 @@ class Product(
         help_text=_("Mã vạch GS1 in trên bao bì, nếu có."),
     )
     search_text = models.TextField(editable=False, blank=True, default="")
-    # The folded name alone, so search can rank "name is the query" above
-    # "query found in the summary" in the database (see market/search.py).
+    # The folded name as space-separated words, so search can rank "the name is
+    # the query" above "the query is in the summary" in the database
+    # (see market/search.py).
     search_name = models.CharField(
         max_length=200, editable=False, blank=True, default=""
     )
@@ -234,7 +235,7 @@ class Product(
                 )
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
+        self.search_name = " ".join(fold_words(self.name))
         self.search_text = fold(
             " ".join(
                 filter(None, [self.name, self.summary, self.cooperative.name if self.cooperative_id else ""])

@@ -2,13 +2,15 @@
 
 from django.db import migrations, models
 
-from producers.text import fold
+from producers.text import fold_words
 
 
 def fill_search_name(apps, schema_editor):
     Product = apps.get_model("market", "Product")
     for product in Product.objects.only("pk", "name").iterator():
-        Product.objects.filter(pk=product.pk).update(search_name=fold(product.name))
+        Product.objects.filter(pk=product.pk).update(
+            search_name=" ".join(fold_words(product.name))
+        )
 
 
 class Migration(migrations.Migration):
