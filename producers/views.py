@@ -81,7 +81,10 @@ def cooperative_detail(request, slug):
                 .order_by("sort_order"),
             ),
             "growing_areas",
-            "certifications",
+            Prefetch(
+                "certifications",
+                queryset=Certification.objects.select_related("evidence"),
+            ),
         ),
         slug=slug,
     )

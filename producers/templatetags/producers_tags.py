@@ -30,7 +30,7 @@ def profile_section(context, section):
 
 @register.filter
 def certification_state(certification) -> str:
-    """"valid", "expired" or "pending" (not yet in force) for today's date."""
+    """ "valid", "expired" or "pending" (not yet in force) for today's date."""
     today = timezone.localdate()
     if certification.is_valid_on(today):
         return "valid"
