@@ -21,9 +21,7 @@ LOGO_IMAGE = "format-{avif,webp,png} fill-{56x56,112x112}"
 
 def filter_specs(*specs: str) -> list[str]:
     """Expand `{a,b}` spec groups the way the `{% picture %}` tag does."""
-    return [
-        expanded for spec in specs for expanded in Filter.expand_spec(spec.split())
-    ]
+    return [expanded for spec in specs for expanded in Filter.expand_spec(spec.split())]
 
 
 def renditions_prefetch(*specs: str, lookup: str = "renditions") -> Prefetch:
