@@ -3,6 +3,7 @@
 import json
 import re
 from decimal import Decimal
+from html import unescape
 
 from django import template
 from django.template.loader import render_to_string
@@ -69,7 +70,8 @@ def _coordinate(value) -> str:
 @register.filter
 def rich_text_excerpt(html: str, words: int = 30) -> str:
     """Plain-text opening of a rich text field, for cards and meta descriptions."""
-    text = " ".join(strip_tags(html or "").split())
+    # Unescaped here because the template escapes the result again.
+    text = " ".join(unescape(strip_tags(html or "")).split())
     return Truncator(text).words(int(words), truncate="…")
 
 

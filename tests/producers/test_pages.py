@@ -266,3 +266,14 @@ def test_list_query_count_is_constant(client, django_assert_max_num_queries):
         client.get(LIST_URL)
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_card_excerpt_is_plain_text_escaped_once(client):
+    CooperativeFactory(
+        name="HTX Chè và Mật ong", story="<p>Chè <i>xanh</i> &amp; mật ong</p>"
+    )
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert "Chè xanh &amp; mật ong" in html
+    assert "&amp;amp;" not in html
