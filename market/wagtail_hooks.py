@@ -1,0 +1,213 @@
+"""Admin for products (per cooperative, with drafts and revisions) and categories."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column, NumberColumn, UpdatedAtColumn
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from producers.admin_views import CooperativeOwnedForm, CooperativeScopedSnippetViewSet
+from producers.models import Cooperative, CooperativeLogEntry
+from producers.permissions import CooperativeOwnedPermissionPolicy
+
+from .models import Category, Product
+
+register_permission_policy(
+    Product, CooperativeOwnedPermissionPolicy(Product), exact_class=True
+)
+
+
+@hooks.register("register_log_actions")
+def register_product_log_model(actions):
+    actions.register_model(Product, CooperativeLogEntry)
+
+
+@hooks.register("register_district_staff_permissions")
+def district_staff_market_permissions():
+    return ["market.*"]
+
+
+@hooks.register("register_cooperative_editor_permissions")
+def cooperative_editor_market_permissions():
+    # Categories are the district's catalogue structure: editors only pick one.
+    return [
+        "market.add_product",
+        "market.change_product",
+        "market.delete_product",
+        "market.publish_product",
+        "market.lock_product",
+        "market.unlock_product",
+    ]
+
+
+class ProductAdminForm(CooperativeOwnedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "category" in self.fields:
+            self.fields["category"].queryset = Category.objects.select_related("parent")
+        if "certifications" in self.fields:
+            field = self.fields["certifications"]
+            # Already narrowed to the user's cooperatives; an existing product offers
+            # only its own cooperative's certificates.
+            if self.instance.cooperative_id:
+                field.queryset = field.queryset.filter(
+                    cooperative_id=self.instance.cooperative_id
+                )
+            field.queryset = field.queryset.select_related("cooperative")
+
+
+def _user_cooperatives(request):
+    if request is None:
+        return Cooperative.objects.none()
+    return Cooperative.objects.for_user(request.user)
+
+
+class ProductFilterSet(WagtailFilterSet):
+    cooperative = django_filters.ModelChoiceFilter(
+        label=_("Hợp tác xã"), queryset=_user_cooperatives
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Danh mục"), queryset=Category.objects.select_related("parent")
+    )
+    live = django_filters.BooleanFilter(label=_("Đang bán"))
+
+    class Meta:
+        model = Product
+        fields = ["cooperative", "category", "live"]
+
+
+class ProductViewSet(CooperativeScopedSnippetViewSet):
+    model = Product
+    icon = "pick"
+    menu_label = _("Sản phẩm")
+    base_form_class = ProductAdminForm
+    inspect_view_enabled = True
+    folded_search_field = "search_text"
+    list_select_related = ("cooperative", "category", "category__parent")
+    list_per_page = 50
+    list_display = [
+        "name",
+        "cooperative",
+        "category",
+        NumberColumn("price", label=_("Giá (đồng)"), sort_key="price"),
+        NumberColumn("stock", label=_("Tồn kho"), sort_key="stock"),
+        Column("get_unit_display", label=_("Đơn vị")),
+        UpdatedAtColumn(label=_("Cập nhật")),
+    ]
+    filterset_class = ProductFilterSet
+    list_export = [
+        "name",
+        "slug",
+        "cooperative",
+        "category",
+        "price",
+        "get_unit_display",
+        "stock",
+        "min_order_quantity",
+        "ocop_stars",
+        "gtin",
+        "live",
+    ]
+    export_headings = {
+        "name": _("Tên sản phẩm"),
+        "slug": _("Đường dẫn"),
+        "cooperative": _("Hợp tác xã"),
+        "category": _("Danh mục"),
+        "price": _("Giá (đồng)"),
+        "get_unit_display": _("Đơn vị"),
+        "stock": _("Tồn kho"),
+        "min_order_quantity": _("Đặt tối thiểu"),
+        "ocop_stars": _("Hạng OCOP"),
+        "gtin": _("GTIN"),
+        "live": _("Đang bán"),
+    }
+    export_filename = "san-pham"
+    inspect_view_fields = [
+        "name",
+        "cooperative",
+        "category",
+        "summary",
+        "description",
+        "unit",
+        "price",
+        "stock",
+        "min_order_quantity",
+        "certifications",
+        "ocop_stars",
+        "gtin",
+        "live",
+    ]
+    panels = [
+        FieldPanel("cooperative"),
+        MultiFieldPanel(
+            [
+                FieldPanel("name"),
+                FieldPanel("slug"),
+                FieldPanel("category"),
+                FieldPanel("summary"),
+                FieldPanel("description"),
+            ],
+            heading=_("Mô tả sản phẩm"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("price"), FieldPanel("unit")]),
+                FieldRowPanel([FieldPanel("stock"), FieldPanel("min_order_quantity")]),
+                FieldPanel("season_months"),
+            ],
+            heading=_("Giá, tồn kho và mùa vụ"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("certifications", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel([FieldPanel("ocop_stars"), FieldPanel("gtin")]),
+            ],
+            heading=_("Chứng nhận và mã vạch"),
+        ),
+        InlinePanel(
+            "images",
+            label=_("Ảnh sản phẩm"),
+            panels=[FieldPanel("image"), FieldPanel("caption")],
+        ),
+    ]
+
+
+class CategoryViewSet(CooperativeScopedSnippetViewSet):
+    model = Category
+    icon = "tag"
+    menu_label = _("Danh mục")
+    chooser_register_widget = False  # product forms use a plain two-level select
+    list_select_related = ("parent",)
+    search_fields = ["name", "slug"]
+    search_backend_name = None
+    ordering = ["sort_order", "name"]
+    list_display = [
+        "__str__",
+        "slug",
+        NumberColumn("sort_order", label=_("Thứ tự"), sort_key="sort_order"),
+    ]
+    list_filter = ["parent"]
+    list_export = ["name", "slug", "parent", "sort_order", "description"]
+    export_filename = "danh-muc"
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+        FieldPanel("parent"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+
+
+class MarketViewSetGroup(SnippetViewSetGroup):
+    items = (ProductViewSet, CategoryViewSet)
+    menu_icon = "pick"
+    menu_label = _("Chợ nông sản")
+    menu_name = "market"
+    menu_order = 210
+
+
+register_snippet(MarketViewSetGroup)
