@@ -1,0 +1,283 @@
+"""Walk every admin URL of the cooperative-owned models as another cooperative's editor.
+
+The URLs come from the registered viewsets themselves (and from Wagtail's image and
+document admin, bulk actions and reports), so a view added later is walked too. For
+each URL naming one of cooperative B's objects, A's editor must get 403/404 (or a
+redirect away), with GET and POST; listings, choosers and exports must not mention
+B; and afterwards none of B's data may have changed.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import openpyxl
+import pytest
+from django.urls import URLPattern, reverse
+from wagtail.admin.viewsets import viewsets
+from wagtail.documents import admin_urls as document_admin_urls
+from wagtail.documents import get_document_model
+from wagtail.images import admin_urls as image_admin_urls
+from wagtail.images import get_image_model
+from wagtail.models import Revision
+
+from producers.permissions import is_cooperative_owned
+from tests.tenancy import MARKER, build_world, form_data_for, snapshot
+
+pytestmark = pytest.mark.django_db
+
+# URL arguments that are not the object's primary key, with values that reach B's
+# data (revisions belong to B's product) or are simply well-formed.
+EXTRA_ARGUMENTS = {
+    "action_name": "approve",
+    "task_state_id": 1,
+    "task_id": 1,
+    "workflow_state_id": 1,
+    "filter_spec": "original",
+    "uploaded_file_id": 1,
+}
+OBJECT_ARGUMENTS = {"pk", "image_id", "doc_id", "document_id"}
+REVISION_ARGUMENTS = {"revision_id", "revision_id_a", "revision_id_b"}
+
+# Below this, the walk has silently lost views (a registry changed, a model was
+# unregistered): fail instead of passing vacuously.
+MINIMUM_OBJECT_REQUESTS = 130
+MINIMUM_LISTING_REQUESTS = 100
+
+
+@dataclass(frozen=True)
+class Visit:
+    label: str
+    url: str
+    targets_object: bool  # names one of B's objects (else: a listing or a form)
+    data: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+def _media_models():
+    return {get_image_model(), get_document_model()}
+
+
+def _walked_models():
+    return lambda model: is_cooperative_owned(model) or model in _media_models()
+
+
+def _model_of(viewset):
+    model = getattr(viewset, "model", None)
+    if isinstance(model, str):
+        from django.apps import apps
+
+        model = apps.get_model(model)
+    return model
+
+
+def _argument_names(pattern: URLPattern) -> set[str]:
+    return set(pattern.pattern.regex.groupindex)
+
+
+def _revision_ids(obj) -> list[int]:
+    return list(
+        Revision.objects.for_instance(obj)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def _argument_sets(pattern: URLPattern, obj):
+    """Keyword arguments for `pattern` that point at `obj` (several for revisions)."""
+    names = _argument_names(pattern)
+    unknown = names - OBJECT_ARGUMENTS - REVISION_ARGUMENTS - set(EXTRA_ARGUMENTS)
+    # A new kind of URL argument must be taught to the walk, not skipped.
+    assert not unknown, f"{pattern.name}: unknown URL arguments {unknown}"
+    base = {}
+    for name in names:
+        if name in OBJECT_ARGUMENTS:
+            base[name] = obj.pk
+        elif name in EXTRA_ARGUMENTS:
+            base[name] = EXTRA_ARGUMENTS[name]
+    revisions = _revision_ids(obj) if hasattr(obj, "revisions") else []
+    if "revision_id" in names:
+        for revision_id in revisions or [1]:
+            yield {**base, "revision_id": revision_id}
+    elif {"revision_id_a", "revision_id_b"} <= names:
+        first, last = (revisions[0], revisions[-1]) if revisions else (1, 1)
+        for a, b in [("earliest", "latest"), (first, last), ("live", "latest")]:
+            yield {**base, "revision_id_a": a, "revision_id_b": b}
+    else:
+        yield base
+
+
+def _pattern_visits(namespace, patterns, obj, label, data):
+    for pattern in patterns:
+        if not isinstance(pattern, URLPattern) or not pattern.name:
+            continue
+        names = _argument_names(pattern)
+        object_arguments = names & OBJECT_ARGUMENTS
+        for kwargs in _argument_sets(pattern, obj):
+            path = reverse(f"{namespace}:{pattern.name}", kwargs=kwargs)
+            yield Visit(f"{label}:{pattern.name}", path, bool(object_arguments), data)
+        if pattern.name in ("list", "index"):
+            # The exported spreadsheets are listings too.
+            for export in ("csv", "xlsx"):
+                path = reverse(f"{namespace}:{pattern.name}") + f"?export={export}"
+                yield Visit(f"{label}:{pattern.name}:{export}", path, False)
+        if pattern.name in ("list", "index", "choose", "choose_results"):
+            # Searching for B by name must not find it either (searching for part
+            # of the marker, so the echoed query is not mistaken for a leak).
+            path = reverse(f"{namespace}:{pattern.name}") + f"?q={MARKER[:-1]}"
+            yield Visit(f"{label}:{pattern.name}:search", path, False)
+        if pattern.name == "chosen_multiple":
+            path = reverse(f"{namespace}:{pattern.name}") + f"?id={obj.pk}"
+            # Answers 200 with an empty choice: checked for B's data only.
+            yield Visit(f"{label}:{pattern.name}:id", path, False)
+
+
+def walk(world):
+    """Yield every admin URL to try for cooperative B's objects."""
+    b_objects = world.b_objects()
+    walked = set()
+    for viewset in viewsets.viewsets:
+        model = _model_of(viewset)
+        if model is None or model not in b_objects:
+            continue
+        obj = b_objects[model]
+        walked.add(model)
+        yield from _pattern_visits(
+            viewset.url_namespace,
+            viewset.get_urlpatterns(),
+            obj,
+            type(viewset).__name__,
+            form_data_for(world, obj),
+        )
+    assert set(b_objects) <= walked, "a tenant model has no registered viewset"
+
+    # Images and documents have hand-written admin URLs rather than a viewset.
+    for namespace, module, model in [
+        ("wagtailimages", image_admin_urls, get_image_model()),
+        ("wagtaildocs", document_admin_urls, get_document_model()),
+    ]:
+        yield from _pattern_visits(
+            namespace, module.urlpatterns, b_objects[model], namespace, {}
+        )
+
+    # Bulk actions live outside the viewsets, addressed by model and ids.
+    from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+    for model, obj in b_objects.items():
+        meta = model._meta
+        for action in bulk_action_registry.get_bulk_actions_for_model(
+            meta.app_label, meta.model_name
+        ):
+            path = reverse(
+                "wagtail_bulk_action",
+                args=(meta.app_label, meta.model_name, action.action_type),
+            )
+            yield Visit(
+                f"bulk:{meta.label}:{action.action_type}", f"{path}?id={obj.pk}", True
+            )
+            yield Visit(
+                f"bulk:{meta.label}:{action.action_type}:all", f"{path}?id=all", False
+            )
+
+    # Pages that list across models.
+    for name in [
+        "wagtailadmin_home",
+        "wagtailadmin_reports:site_history",
+        "wagtailadmin_reports:site_history_results",
+        "wagtailsnippets:index",
+    ]:
+        yield Visit(name, reverse(name), False)
+    yield Visit(
+        "site_history:csv",
+        reverse("wagtailadmin_reports:site_history") + "?export=csv",
+        False,
+    )
+
+
+def _body(response) -> str:
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    if response.get("Content-Type", "").startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
+    return content.decode("utf-8", errors="replace")
+
+
+def _denied(response) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    if response.status_code in (301, 302):
+        # Wagtail answers some refusals by redirecting to the dashboard or login.
+        location = response["Location"]
+        return location.split("?")[0] in (
+            reverse("wagtailadmin_home"),
+            reverse("wagtailadmin_login"),
+        )
+    return False
+
+
+def test_another_cooperatives_objects_are_out_of_reach_in_every_admin_view(client):
+    world = build_world()
+    before = snapshot(world)
+    client.force_login(world.editor_a)
+    client.raise_request_exception = False  # a crash is reported like any failure
+
+    failures = []
+    object_requests = listing_requests = 0
+    for visit in walk(world):
+        for method in ("get", "post"):
+            if method == "get":
+                response = client.get(visit.url)
+            else:
+                response = client.post(visit.url, visit.data)
+            where = f"{method.upper()} {visit.url} ({visit.label})"
+            if visit.targets_object:
+                object_requests += 1
+                if not _denied(response):
+                    failures.append(f"{where}: answered {response.status_code}")
+            else:
+                listing_requests += 1
+                if response.status_code >= 500:
+                    failures.append(f"{where}: server error")
+            if response.status_code >= 500 and visit.targets_object:
+                failures.append(f"{where}: server error")
+            if MARKER in _body(response).lower():
+                failures.append(f"{where}: shows cooperative B's data")
+
+    assert not failures, "\n".join(failures)
+    assert object_requests >= MINIMUM_OBJECT_REQUESTS
+    assert listing_requests >= MINIMUM_LISTING_REQUESTS
+    assert snapshot(world) == before
+
+
+def test_the_walk_reaches_b_objects_for_their_own_editor(client):
+    """The control: the same URLs open for B's editor, so the refusals above are
+    about tenancy and not about malformed URLs."""
+    world = build_world()
+    client.force_login(world.editor_b)
+    opened = set()
+    for visit in walk(world):
+        if not visit.targets_object or "bulk" in visit.label:
+            continue
+        response = client.get(visit.url)
+        if response.status_code == 200:
+            opened.add(visit.label.split(":")[1] if ":" in visit.label else visit.label)
+    for name in [
+        "edit",
+        "inspect",
+        "history",
+        "usage",
+        "revisions_view",
+        "revisions_compare",
+        "revisions_revert",
+        "preview_on_edit",
+        "chosen",
+    ]:
+        assert name in opened, f"B's editor could not open {name}"
