@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from stdnum import ean
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
@@ -253,8 +254,6 @@ def _cooperative(item: data.CooperativeData) -> Cooperative:
 
 def gtin(prefix: str, item: str) -> str:
     """A GTIN-14 (leading zero + EAN-13) with its check digit computed."""
-    from stdnum import ean
-
     body = f"{prefix}{item}"
     return "0" + body + ean.calc_check_digit(body)
 
