@@ -26,7 +26,7 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import get_snippet_models
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CopyView, IndexView, SnippetViewSet
 
 from .models import Cooperative
 from .permissions import (
@@ -155,6 +155,16 @@ class FoldedSearchIndexView(IndexView):
         )
 
 
+class GetOnlyCopyView(CopyView):
+    """The copy view only pre-fills the create form, which posts to the add view.
+
+    Wagtail's copy view binds its form to the original object, so a POST to the copy
+    URL would save over the original while checking only the "add" permission.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+
 class CooperativeScopedSnippetViewSet(SnippetViewSet):
     """A SnippetViewSet whose every view obeys cooperative tenancy.
 
@@ -163,6 +173,7 @@ class CooperativeScopedSnippetViewSet(SnippetViewSet):
     """
 
     index_view_class = FoldedSearchIndexView
+    copy_view_class = GetOnlyCopyView
     chooser_viewset_class = CooperativeScopedChooserViewSet
     #: False keeps foreign keys to this model as plain selects in admin forms.
     chooser_register_widget = True

@@ -152,6 +152,15 @@ def ensure_roles(using: str = DEFAULT_DB_ALIAS) -> tuple[Group, Group]:
     return staff, editors
 
 
+def _role_group(name: str) -> Group:
+    """A role group, created with its permissions if migrate has not made it yet."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        staff, editors = ensure_roles()
+        group = staff if name == DISTRICT_STAFF else editors
+    return group
+
+
 def ensure_cooperative_group(cooperative: Cooperative) -> Group:
     """The group whose members may use the cooperative's image/document collection."""
     if cooperative.collection_id is None:
@@ -177,7 +186,7 @@ def add_member(
 ) -> Membership:
     """Make `user` an editor of `cooperative` (membership, role group, collection)."""
     with transaction.atomic():
-        _, editors = ensure_roles()
+        editors = _role_group(COOPERATIVE_EDITORS)
         membership, created = Membership.objects.get_or_create(
             user=user, cooperative=cooperative, defaults={"role": role}
         )
@@ -203,7 +212,7 @@ def remove_member(user, cooperative: Cooperative) -> None:
 
 def make_district_staff(user) -> None:
     """Give `user` the district staff role (every cooperative, verification)."""
-    staff, _ = ensure_roles()
+    staff = _role_group(DISTRICT_STAFF)
     user.groups.add(staff)
     if not user.is_staff:
         # Django's own admin flag; Wagtail only needs access_admin, but staff

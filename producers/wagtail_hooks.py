@@ -87,10 +87,18 @@ class CooperativeAdminForm(CooperativeOwnedForm):
                 initial=40,
             )
         if "commune_code" in self.fields:
-            province = self.instance.province_code or 40
             self.fields["commune_code"] = _commune_field(
-                province, self.fields["commune_code"]
+                self._province(), self.fields["commune_code"]
             )
+
+    def _province(self) -> int:
+        """The province whose communes to offer: the one posted, else the saved one."""
+        if self.is_bound:
+            try:
+                return int(self.data.get(self.add_prefix("province_code")))
+            except (TypeError, ValueError):
+                pass
+        return self.instance.province_code or 40
 
 
 class GrowingAreaAdminForm(CooperativeOwnedForm):

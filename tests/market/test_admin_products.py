@@ -220,3 +220,17 @@ def test_category_admin_is_district_staff_only(client, world):
 
     client.force_login(world.staff)
     assert client.get(category_url).status_code == 200
+
+
+def test_copy_prefills_the_create_form_but_never_saves_over_the_original(client, world):
+    client.force_login(world.editor_a)
+    response = client.get(url("copy", world.product_a.pk))
+    assert response.status_code == 200
+    assert response.context["form"].initial["name"] == "Chè búp A"
+    assert response.context["action_url"] == url("add")
+
+    data = product_form_data(world, world.product_a, slug="ban-sao", name="Bản sao")
+    response = client.post(url("copy", world.product_a.pk), data)
+    assert response.status_code == 405
+    world.product_a.refresh_from_db()
+    assert (world.product_a.name, world.product_a.slug) == ("Chè búp A", "che-bup-a")

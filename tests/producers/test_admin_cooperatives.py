@@ -8,6 +8,7 @@ from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
+from producers import places
 from producers.models import CooperativeLogEntry, GrowingArea
 from tests.producers.factories import CertificationFactory
 from tests.tenancy import (
@@ -170,3 +171,22 @@ def test_site_history_shows_an_editor_only_their_cooperatives_edits(client, worl
     client.force_login(world.staff)
     response = client.get(reverse("wagtailadmin_reports:site_history"))
     assert MARKER in response.content.decode().lower()
+
+
+def test_cooperative_form_offers_the_communes_of_the_posted_province(client, world):
+    province = next(code for code, _ in places.province_choices() if code != 40)
+    commune = places.commune_choices(province)[0][0]
+    client.force_login(world.staff)
+    data = cooperative_form_data(
+        world.coop_a,
+        slug=world.coop_a.slug,
+        province_code=province,
+        commune_code=commune,
+    )
+    response = client.post(url("cooperative", "edit", world.coop_a.pk), data)
+    assert response.status_code == 302
+    world.coop_a.refresh_from_db()
+    assert (world.coop_a.province_code, world.coop_a.commune_code) == (
+        province,
+        commune,
+    )

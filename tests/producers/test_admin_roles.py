@@ -168,3 +168,13 @@ def test_inactive_editor_manages_nothing():
     add_member(user, cooperative)
     user.is_active = False
     assert cooperative_ids_for(user) == frozenset()
+
+
+def test_add_member_recreates_missing_role_groups():
+    Group.objects.filter(name__in=[DISTRICT_STAFF, COOPERATIVE_EDITORS]).delete()
+    user = UserFactory()
+    add_member(user, CooperativeFactory())
+    assert user.has_perm("market.change_product")
+    staff = UserFactory()
+    make_district_staff(staff)
+    assert staff.has_perm("producers.verify_cooperative")
