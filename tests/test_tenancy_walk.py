@@ -177,6 +177,14 @@ def walk(world):
                 f"bulk:{meta.label}:{action.action_type}:all", f"{path}?id=all", False
             )
 
+    # Concurrent-editing pings name the object by model and id.
+    for model, obj in b_objects.items():
+        path = reverse(
+            "wagtailadmin_editing_sessions:ping",
+            args=(model._meta.app_label, model._meta.model_name, obj.pk, 1),
+        )
+        yield Visit(f"editing_session:{model._meta.label}", path, True)
+
     # Pages that list across models.
     for name in [
         "wagtailadmin_home",
