@@ -281,6 +281,10 @@ class ProductFilterSet(django_filters.FilterSet):
             request=request,
             prefix=prefix,
         )
+        if self.is_bound and not self.data:
+            # FilterSet swaps an empty dict for an immutable QueryDict; keep a
+            # plain dict so the form can show the sort in use (filter_queryset).
+            self.data = {}
         # Callables, so the choices are looked up only if the form is built, and
         # cached properties, so validating and rendering share one lookup.
         self.filters["province"].extra["choices"] = lambda: self._province_choices
@@ -341,6 +345,10 @@ class ProductFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        # Let the sort select show the order actually applied (newest without a
+        # query, relevance with one) rather than whichever option comes first.
+        if self.is_bound:
+            self.form.data["sort"] = self.active_sort
         if self.active_sort == Sort.RELEVANCE:
             return search.by_relevance(queryset)
         return queryset.order_by(*ORDERINGS[self.active_sort]())

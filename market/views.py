@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from wagtail.images.models import SourceImageIOError
 
 from producers.models import Certification
 
@@ -87,6 +88,18 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if url else ""
 
 
+def _share_rendition(image):
+    """The link-preview rendition, or None if the image file has gone missing."""
+    if image is None:
+        return None
+    try:
+        return image.get_rendition(SHARE_IMAGE)
+    except SourceImageIOError:
+        # The page still renders (the gallery shows a broken image); a link
+        # preview without a picture beats one pointing at nothing.
+        return None
+
+
 def _product_url(product) -> str:
     try:
         return product.get_absolute_url()
@@ -144,7 +157,7 @@ def product_context(product, request) -> dict:
     today = timezone.localdate()
     images = list(product.images.all())
     main_image = images[0].image if images else None
-    share_image = main_image.get_rendition(SHARE_IMAGE) if main_image else None
+    share_image = _share_rendition(main_image)
     page_url = _absolute(request, _product_url(product))
     image_url = _absolute(request, share_image.url) if share_image else ""
     cooperative_url = _absolute(request, product.cooperative.get_absolute_url())

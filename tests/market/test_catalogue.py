@@ -514,7 +514,8 @@ def test_product_card_shows_price_unit_cooperative_ocop_and_stock(client, market
     body = client.get("/san-pham/?category=che").content.decode()
     assert "Chè xanh Thanh Chương" in body
     assert "HTX Chè Con Cuông" in body
-    assert '150.000 ₫ <span class="price__unit">/ kg</span>' in body
+    amount = '<span class="price__amount">150.000 ₫</span>'
+    assert f'{amount} <span class="price__unit">/ kg</span>' in body
     assert "OCOP 4 ★" in body
     assert "Hết hàng" in body
 
@@ -603,3 +604,12 @@ def test_cooperative_profile_links_to_the_catalogue_when_it_has_many_products(cl
     body = client.get("/hop-tac-xa/htx-lon/").content.decode()
     assert body.count('<article class="product-card') == 12
     assert 'href="/san-pham/?cooperative=htx-lon"' in body
+
+
+def test_sort_select_shows_the_order_in_use(client, market):
+    body = client.get("/san-pham/").content.decode()
+    assert '<option value="newest" selected>' in body
+    body = client.get("/tim-kiem/?q=cam").content.decode()
+    assert '<option value="relevance" selected>' in body
+    body = client.get("/san-pham/?sort=price_desc").content.decode()
+    assert '<option value="price_desc" selected>' in body

@@ -356,3 +356,17 @@ def test_product_page_query_count_does_not_grow_with_images_or_certificates(
     assert after == before
     with django_assert_max_num_queries(10):
         client.get(url)
+
+
+def test_missing_image_file_does_not_break_the_product_page(client, cooperative):
+    image = make_image(size=(80, 60))
+    product = ProductFactory(cooperative=cooperative, slug="anh-mat")
+    ProductImage.objects.create(product=product, image=image, sort_order=0)
+    image.file.storage.delete(image.file.name)
+    response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'property="og:image"' not in body
+    assert "image" not in json_ld(body)
+    listing = client.get("/san-pham/")
+    assert listing.status_code == 200
