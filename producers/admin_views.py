@@ -80,11 +80,11 @@ class CooperativeScopedViewMixin:
         checked.add(key)
 
     # Queryset builders of the generic views (listing, edit/delete, object views,
-    # choosers). Each is narrowed only when the view actually has it.
+    # choosers). A view only calls those it has, so defining them all is harmless.
 
     def get_queryset(self, *args, **kwargs):
         queryset = super().get_queryset(*args, **kwargs)
-        if hasattr(self, "get_base_queryset"):
+        if hasattr(super(), "get_base_queryset"):
             return queryset  # listings: already narrowed in get_base_queryset()
         return self._scope(queryset)
 
