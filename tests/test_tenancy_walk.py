@@ -136,6 +136,9 @@ def walk(world):
     walked = set()
     for viewset in viewsets.viewsets:
         model = _model_of(viewset)
+        if model is not None and is_cooperative_owned(model):
+            # A new cooperative-owned model needs a row of B's in tests/tenancy.py.
+            assert model in b_objects, f"no object of B's for {model.__name__}"
         if model is None or model not in b_objects:
             continue
         obj = b_objects[model]
