@@ -1,4 +1,4 @@
-"""A buyer on the public site: browse, filter, search without diacritics, open a product."""
+"""A buyer browses, filters, searches without diacritics and opens a product."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""On a 360 px phone screen nothing spills sideways and the main actions are reachable."""
+"""On a 360 px phone screen nothing spills sideways; main actions stay reachable."""
 
 import pytest
 
