@@ -27,16 +27,26 @@ def screenshot(page):
     return take
 
 
-@pytest.fixture
-def site_url(live_server, transactional_db, django_db_serialized_rollback):
-    """The live server's base URL; the test's rows are visible to it.
+def ensure_wagtail_tree(port: int) -> None:
+    """Recreate what Wagtail's migrations add (root collection, root page, locale,
+    default site) after a transactional test has flushed the database."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page, Site
 
-    Serialized rollback restores what migrations created (Wagtail's root page,
-    site, locale and root collection) after each transactional test flushes it.
-    """
-    from wagtail.models import Site
-
-    Site.objects.filter(is_default_site=True).update(
-        hostname="localhost", port=live_server.thread.port
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(
+        title="Root", slug="root", locale=locale
     )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": port, "root_page": root},
+    )
+
+
+@pytest.fixture
+def site_url(live_server, transactional_db):
+    """The live server's base URL; the test's rows are visible to it."""
+    ensure_wagtail_tree(live_server.thread.port)
     return live_server.url

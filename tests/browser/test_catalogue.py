@@ -2,6 +2,7 @@
 
 import pytest
 
+from market.models import ProductImage
 from tests.market.factories import CategoryFactory, ProductFactory
 from tests.producers.factories import CooperativeFactory, make_image
 
@@ -28,8 +29,9 @@ def shop(site_url):
         price=45000,
         stock=0,
     )
-    cam.images.create(
-        image=make_image(title="Cam Vinh", colour="orange", size=(800, 600))
+    ProductImage.objects.create(
+        product=cam,
+        image=make_image(title="Cam Vinh", colour="orange", size=(800, 600)),
     )
     return site_url
 
