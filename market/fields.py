@@ -2,9 +2,11 @@
 
 from django import forms
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.dates import MONTHS
 
-MONTH_CHOICES = [(m, _("Tháng %(month)d") % {"month": m}) for m in range(1, 13)]
+# Django's lazy month names ("Tháng 1", "January"): formatting a lazy string here
+# would freeze it in the language active at import, so English editors saw Vietnamese.
+MONTH_CHOICES = list(MONTHS.items())
 
 
 def months_to_mask(months) -> int:
