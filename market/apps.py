@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,18 @@ class MarketConfig(AppConfig):
         from . import sections
 
         profile.register_section(sections.cooperative_products)
+        # Products carry their cooperative's folded name for search; producers
+        # cannot call market, so market listens for the cooperative's save.
+        post_save.connect(
+            _cooperative_saved,
+            sender="producers.Cooperative",
+            dispatch_uid="market-refresh-product-search-text",
+        )
+
+
+def _cooperative_saved(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    from .search import refresh_cooperative_products
+
+    refresh_cooperative_products(instance)

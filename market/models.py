@@ -52,25 +52,28 @@ class Category(models.Model):
             return f"{self.parent} › {self.name}"
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("market:catalogue") + f"?category={self.slug}"
+
     def clean(self):
         super().clean()
         if self.parent_id:
             if self.parent_id == self.pk:
-                raise ValidationError({"parent": _("Danh mục không thể là cha của chính nó.")})
+                raise ValidationError(
+                    {"parent": _("Danh mục không thể là cha của chính nó.")}
+                )
             if self.parent.parent_id is not None:
                 raise ValidationError(
                     {"parent": _("Danh mục chỉ có hai cấp: chọn một danh mục gốc.")}
                 )
             if self.pk and self.children.exists():
                 raise ValidationError(
-                    {"parent": _("Danh mục đã có danh mục con nên phải là danh mục gốc.")}
+                    {
+                        "parent": _(
+                            "Danh mục đã có danh mục con nên phải là danh mục gốc."
+                        )
+                    }
                 )
-
-    def get_absolute_url(self):
-        return reverse("market:catalogue") + f"?category={self.slug}"
-
-    def descendant_ids(self) -> list[int]:
-        return [self.pk, *self.children.values_list("pk", flat=True)]
 
 
 class Unit(models.TextChoices):
@@ -150,9 +153,12 @@ class Product(
     )
     summary = models.CharField(_("mô tả ngắn"), max_length=255, blank=True)
     description = RichTextField(_("mô tả"), features=RICH_TEXT_FEATURES, blank=True)
-    unit = models.CharField(_("đơn vị"), max_length=10, choices=Unit.choices, default=Unit.KG)
+    unit = models.CharField(
+        _("đơn vị"), max_length=10, choices=Unit.choices, default=Unit.KG
+    )
     price = models.PositiveBigIntegerField(
-        _("giá (đồng)"), validators=[MinValueValidator(1000)],
+        _("giá (đồng)"),
+        validators=[MinValueValidator(1000)],
         help_text=_("Giá bán cho một đơn vị, tính bằng đồng, ví dụ 150000."),
     )
     stock = models.PositiveIntegerField(_("tồn kho"), default=0)
@@ -160,7 +166,9 @@ class Product(
         _("số lượng đặt tối thiểu"), default=1, validators=[MinValueValidator(1)]
     )
     season_months = MonthsField(
-        _("mùa vụ"), default=0, blank=True,
+        _("mùa vụ"),
+        default=0,
+        blank=True,
         help_text=_("Các tháng có sản phẩm tươi; để trống nếu có quanh năm."),
     )
     certifications = ParentalManyToManyField(
@@ -170,11 +178,16 @@ class Product(
         related_name="products",
     )
     ocop_stars = models.PositiveSmallIntegerField(
-        _("hạng OCOP"), null=True, blank=True,
+        _("hạng OCOP"),
+        null=True,
+        blank=True,
         choices=[(3, "3 ★"), (4, "4 ★"), (5, "5 ★")],
     )
     gtin = models.CharField(
-        _("mã GTIN (mã vạch)"), max_length=14, blank=True, validators=[validate_gtin],
+        _("mã GTIN (mã vạch)"),
+        max_length=14,
+        blank=True,
+        validators=[validate_gtin],
         help_text=_("Mã vạch GS1 in trên bao bì, nếu có."),
     )
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -207,13 +220,18 @@ class Product(
             models.Index(fields=["live", "-first_published_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(
-                condition=models.Q(ocop_stars__isnull=True) | models.Q(ocop_stars__in=[3, 4, 5]),
+                condition=models.Q(stock__gte=0), name="product_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ocop_stars__isnull=True)
+                | models.Q(ocop_stars__in=[3, 4, 5]),
                 name="product_ocop_stars_range",
             ),
             models.UniqueConstraint(
-                fields=["gtin"], condition=~models.Q(gtin=""), name="unique_product_gtin"
+                fields=["gtin"],
+                condition=~models.Q(gtin=""),
+                name="unique_product_gtin",
             ),
         ]
 
@@ -223,10 +241,15 @@ class Product(
     def clean(self):
         super().clean()
         if self.gtin:
-            self.gtin = self.gtin.strip().zfill(14) if self.gtin.strip().isdigit() else self.gtin
+            self.gtin = (
+                self.gtin.strip().zfill(14)
+                if self.gtin.strip().isdigit()
+                else self.gtin
+            )
         if self.cooperative_id and self.pk:
             foreign = [
-                c for c in self.certifications.all()
+                c
+                for c in self.certifications.all()
                 if c.cooperative_id != self.cooperative_id
             ]
             if foreign:
@@ -236,11 +259,7 @@ class Product(
 
     def save(self, *args, **kwargs):
         self.search_name = " ".join(fold_words(self.name))
-        self.search_text = fold(
-            " ".join(
-                filter(None, [self.name, self.summary, self.cooperative.name if self.cooperative_id else ""])
-            )
-        )
+        self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -253,6 +272,11 @@ class Product(
         from .views import product_context
 
         return product_context(self, request)
+
+    def build_search_text(self) -> str:
+        """The folded text search matches: name, summary and cooperative name."""
+        cooperative = self.cooperative.name if self.cooperative_id else ""
+        return fold(" ".join(filter(None, [self.name, self.summary, cooperative])))
 
     @property
     def season(self) -> list[int]:
@@ -277,7 +301,10 @@ class Product(
 class ProductImage(Orderable):
     product = ParentalKey(Product, related_name="images", on_delete=models.CASCADE)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("ảnh"), on_delete=models.CASCADE, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("ảnh"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     caption = models.CharField(_("chú thích"), max_length=255, blank=True)
 

@@ -186,3 +186,21 @@ def popular_products(limit: int = 4) -> QuerySet:
             "-pk",
         )[:limit]
     )
+
+
+def refresh_cooperative_products(cooperative) -> int:
+    """Re-fold the search text of a cooperative's products after it changed name.
+
+    Product.search_text includes the cooperative's name, so `htx che` keeps
+    finding the products of a cooperative renamed to "HTX Chè ...".
+    """
+    from .models import Product
+
+    products = list(
+        Product.objects.filter(cooperative=cooperative).only("name", "summary")
+    )
+    for product in products:
+        product.cooperative = cooperative
+        product.search_text = product.build_search_text()
+    Product.objects.bulk_update(products, ["search_text"], batch_size=500)
+    return len(products)

@@ -68,7 +68,9 @@ class Cooperative(index.Indexed, ClusterableModel):
     commune_code = models.PositiveIntegerField(
         _("xã/phường"), validators=[validate_commune], null=True, blank=True
     )
-    street = models.CharField(_("địa chỉ (thôn, xóm, số nhà)"), max_length=255, blank=True)
+    street = models.CharField(
+        _("địa chỉ (thôn, xóm, số nhà)"), max_length=255, blank=True
+    )
     phone = models.CharField(
         _("điện thoại"), max_length=20, blank=True, validators=[phone_validator]
     )
@@ -80,7 +82,9 @@ class Cooperative(index.Indexed, ClusterableModel):
         blank=True,
         validators=[MinValueValidator(1950), MaxValueValidator(2100)],
     )
-    member_count = models.PositiveIntegerField(_("số thành viên"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(
+        _("số thành viên"), null=True, blank=True
+    )
     latitude = models.DecimalField(
         _("vĩ độ"),
         max_digits=9,
@@ -141,11 +145,14 @@ class Cooperative(index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
-        if self.commune_code is not None and self.province_code is not None:
-            if places.commune_province(self.commune_code) != self.province_code:
-                raise ValidationError(
-                    {"commune_code": _("Xã/phường này không thuộc tỉnh đã chọn.")}
-                )
+        if (
+            self.commune_code is not None
+            and self.province_code is not None
+            and places.commune_province(self.commune_code) != self.province_code
+        ):
+            raise ValidationError(
+                {"commune_code": _("Xã/phường này không thuộc tỉnh đã chọn.")}
+            )
 
     def save(self, *args, **kwargs):
         self.search_text = fold(
@@ -176,7 +183,9 @@ class Cooperative(index.Indexed, ClusterableModel):
 
 
 class CooperativePhoto(Orderable):
-    cooperative = ParentalKey(Cooperative, related_name="photos", on_delete=models.CASCADE)
+    cooperative = ParentalKey(
+        Cooperative, related_name="photos", on_delete=models.CASCADE
+    )
     image = models.ForeignKey(
         "wagtailimages.Image", on_delete=models.CASCADE, related_name="+"
     )
@@ -239,19 +248,33 @@ class GrowingArea(models.Model):
         _("xã/phường"), validators=[validate_commune], null=True, blank=True
     )
     latitude = models.DecimalField(
-        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("vĩ độ"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("kinh độ"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     hectares = models.DecimalField(
-        _("diện tích (ha)"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("diện tích (ha)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     crops = models.CharField(
-        _("cây trồng, vật nuôi"), max_length=255, blank=True,
+        _("cây trồng, vật nuôi"),
+        max_length=255,
+        blank=True,
         help_text=_("Ví dụ: chè xanh, cam Vinh."),
     )
 
@@ -299,7 +322,9 @@ class Certification(models.Model):
         choices=[(3, "3 ★"), (4, "4 ★"), (5, "5 ★")],
     )
     name = models.CharField(
-        _("tên chứng nhận"), max_length=200, blank=True,
+        _("tên chứng nhận"),
+        max_length=200,
+        blank=True,
         help_text=_("Cho loại “Khác”, hoặc để làm rõ."),
     )
     number = models.CharField(_("số hiệu / số quyết định"), max_length=100)
@@ -307,7 +332,9 @@ class Certification(models.Model):
     issued_on = models.DateField(_("ngày cấp"))
     expires_on = models.DateField(_("ngày hết hạn"), null=True, blank=True)
     scope = models.CharField(
-        _("phạm vi"), max_length=255, blank=True,
+        _("phạm vi"),
+        max_length=255,
+        blank=True,
         help_text=_("Sản phẩm hoặc vùng trồng được chứng nhận."),
     )
     evidence = models.ForeignKey(
@@ -360,7 +387,7 @@ class Certification(models.Model):
         return self.get_kind_display()
 
     def is_valid_on(self, date: datetime.date) -> bool:
-        """True if the certificate was in force on `date` (issue and expiry inclusive)."""
+        """True if the certificate was in force on `date` (both ends inclusive)."""
         if date < self.issued_on:
             return False
         return self.expires_on is None or date <= self.expires_on
@@ -368,6 +395,7 @@ class Certification(models.Model):
     @property
     def is_valid_today(self) -> bool:
         return self.is_valid_on(timezone.localdate())
+
 
 class CooperativeLogEntryManager(BaseLogEntryManager):
     def log_action(self, instance, action, **kwargs):

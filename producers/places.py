@@ -41,9 +41,7 @@ def _province_names() -> dict[int, str]:
 
 @cache
 def _commune_index() -> dict[int, tuple[str, int]]:
-    return {
-        int(w.code): (w.name, int(w.province_code)) for w in Ward.iter_all()
-    }
+    return {int(w.code): (w.name, int(w.province_code)) for w in Ward.iter_all()}
 
 
 def province_name(code: int | None) -> str:

@@ -306,3 +306,13 @@ def test_no_result_search_costs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get("/tim-kiem/", {"q": "cam vihn"})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_renaming_a_cooperative_makes_its_products_findable_by_the_new_name(client):
+    cooperative = CooperativeFactory(name="HTX Nông nghiệp Hạnh Lâm", slug="htx-hl")
+    ProductFactory(cooperative=cooperative, name="Chè búp", slug="che-bup-hl")
+    cooperative.name = "HTX Chè Thanh Chương"
+    cooperative.save()
+    response = client.get("/tim-kiem/", {"q": "thanh chuong che bup"})
+    assert [p.slug for p in response.context["products"]] == ["che-bup-hl"]
