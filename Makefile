@@ -31,6 +31,7 @@ demo: setup
 test: setup
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "Chromium not found: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome"; exit 1; }
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
