@@ -22,10 +22,9 @@ from .images import (
     LOGO_IMAGE,
     SHARE_IMAGE,
     THUMB_IMAGE,
-    images_with_renditions,
     renditions_prefetch,
 )
-from .models import Product
+from .models import Product, images_with_renditions
 from .money import format_vnd
 
 # Stock at or below this shows "only a few left" (unless settings say otherwise).

@@ -30,14 +30,3 @@ def renditions_prefetch(*specs: str, lookup: str = "renditions") -> Prefetch:
         lookup,
         queryset=rendition_model.objects.filter(filter_spec__in=filter_specs(*specs)),
     )
-
-
-def images_with_renditions(*specs: str):
-    """ProductImage rows in display order, with their image and its renditions."""
-    from .models import ProductImage
-
-    return (
-        ProductImage.objects.select_related("image")
-        .prefetch_related(renditions_prefetch(*specs, lookup="image__renditions"))
-        .order_by("sort_order")
-    )

@@ -24,6 +24,7 @@ from producers.models import RICH_TEXT_FEATURES, Certification, Cooperative
 from producers.text import fold, fold_words
 
 from .fields import MonthsField, mask_to_months, month_bit
+from .images import CARD_IMAGE, renditions_prefetch
 
 
 class Category(models.Model):
@@ -118,8 +119,6 @@ class ProductQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a product card needs, in a fixed number of queries."""
-        from .images import CARD_IMAGE, images_with_renditions
-
         return self.select_related(
             "cooperative", "category", "category__parent"
         ).prefetch_related(
@@ -311,3 +310,12 @@ class ProductImage(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("ảnh sản phẩm")
         verbose_name_plural = _("ảnh sản phẩm")
+
+
+def images_with_renditions(*specs: str):
+    """ProductImage rows in display order, with their image and its renditions."""
+    return (
+        ProductImage.objects.select_related("image")
+        .prefetch_related(renditions_prefetch(*specs, lookup="image__renditions"))
+        .order_by("sort_order")
+    )
