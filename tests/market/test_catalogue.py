@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 
 from market.catalogue import filter_products
@@ -11,6 +11,7 @@ from market.fields import months_to_mask
 from market.models import ProductImage
 from producers.models import Certification
 from tests.market.factories import CategoryFactory, ProductFactory
+from tests.market.helpers import names, published
 from tests.producers.factories import (
     CertificationFactory,
     CooperativeFactory,
@@ -23,22 +24,6 @@ CON_CUONG = 17254  # Xã Con Cuông, Nghệ An
 THANH_VINH = 16681  # Phường Thành Vinh, Nghệ An
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    # A request to /en/ leaves English active in this thread; start each test in
-    # Vietnamese so reverse() gives the unprefixed URLs.
-    with translation.override("vi"):
-        yield
-
-
-def names(response) -> list[str]:
-    return [product.name for product in response.context["products"]]
-
-
-def published(days_ago: int):
-    return timezone.now() - datetime.timedelta(days=days_ago)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from market.fields import months_to_mask
 from market.models import ProductImage
@@ -19,14 +19,6 @@ from tests.producers.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    # A request to /en/ leaves English active in this thread; start each test in
-    # Vietnamese so reverse() gives the unprefixed URLs.
-    with translation.override("vi"):
-        yield
 
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)

@@ -1,30 +1,12 @@
-import datetime
-
 import pytest
-from django.utils import timezone, translation
 
 from market import search
 from market.models import Product
 from tests.market.factories import CategoryFactory, ProductFactory
+from tests.market.helpers import names, published
 from tests.producers.factories import CooperativeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    # A request to /en/ leaves English active in this thread; start each test in
-    # Vietnamese so reverse() gives the unprefixed URLs.
-    with translation.override("vi"):
-        yield
-
-
-def names(response) -> list[str]:
-    return [product.name for product in response.context["products"]]
-
-
-def published(days_ago: int):
-    return timezone.now() - datetime.timedelta(days=days_ago)
 
 
 @pytest.fixture
