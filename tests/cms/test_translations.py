@@ -283,17 +283,12 @@ def test_catalogue_covers_every_translatable_string_in_the_source(tmp_path, mess
 # -- pages served in English --------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _vietnamese_between_tests():
-    # A request to /en/ leaves English active in the test thread.
-    with translation.override("vi"):
-        yield
-
-
 @pytest.fixture
 def home(db):
     root = Page.get_first_root_node()
-    page = HomePage(title="Farm market", slug="farm-market", heading="Fresh from the farm")
+    page = HomePage(
+        title="Farm market", slug="farm-market", heading="Fresh from the farm"
+    )
     root.add_child(instance=page)
     Site.objects.update(root_page=page)
     return page
