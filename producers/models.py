@@ -466,3 +466,366 @@ class CooperativeLogEntry(BaseLogEntry):
 
     def __str__(self):
         return f"CooperativeLogEntry {self.pk}: {self.action} {self.object_id}"
+
+
+# --- Traceability ---------------------------------------------------------------
+
+lot_code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]{0,39}$",
+    _("Mã lô chỉ gồm chữ in hoa A-Z, chữ số và dấu gạch ngang, tối đa 40 ký tự."),
+)
+
+
+def new_public_id() -> str:
+    """An opaque, unguessable short id for lots printed without a GTIN."""
+    import secrets
+
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud safely
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class MemberFarmer(models.Model):
+    """A farming household of a cooperative, credited on the lots it contributed to."""
+
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("hợp tác xã"),
+        on_delete=models.CASCADE,
+        related_name="farmers",
+    )
+    name = models.CharField(_("họ tên"), max_length=200)
+    hamlet = models.CharField(_("thôn, xóm"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hộ thành viên")
+        verbose_name_plural = _("hộ thành viên")
+        ordering = ["cooperative", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hamlet})" if self.hamlet else self.name
+
+
+class LotQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(cooperative__in=Cooperative.objects.for_user(user))
+
+
+class Lot(models.Model):
+    """A batch (lô) of produce: what one QR code on a package points to."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Đang bán")
+        SOLD_OUT = "sold_out", _("Đã bán hết")
+        RECALLED = "recalled", _("Đã thu hồi")
+
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("hợp tác xã"),
+        on_delete=models.PROTECT,
+        related_name="lots",
+    )
+    code = models.CharField(_("mã lô"), max_length=40, validators=[lot_code_validator])
+    product_name = models.CharField(
+        _("tên sản phẩm trên nhãn"),
+        max_length=200,
+        help_text=_("Tên in trên nhãn của lô này."),
+    )
+    gtin = models.CharField(
+        _("GTIN trên bao bì"),
+        max_length=14,
+        blank=True,
+        editable=False,
+        help_text=_("Giữ nguyên từ khi tạo lô, để mã QR đã in không bao giờ đổi."),
+    )
+    public_id = models.CharField(
+        _("mã tra cứu"),
+        max_length=16,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+    )
+    growing_area = models.ForeignKey(
+        GrowingArea,
+        verbose_name=_("vùng trồng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lots",
+    )
+    harvest_date = models.DateField(_("ngày thu hoạch"), null=True, blank=True)
+    quantity = models.DecimalField(
+        _("khối lượng / số lượng"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    unit = models.CharField(_("đơn vị"), max_length=20, default="kg")
+    farmers = models.ManyToManyField(
+        MemberFarmer,
+        verbose_name=_("hộ thành viên góp sản phẩm"),
+        blank=True,
+        related_name="lots",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    recalled_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
+    head_hash = models.CharField(
+        _("mã băm cuối chuỗi"), max_length=64, blank=True, editable=False
+    )
+    scan_count = models.PositiveIntegerField(_("lượt quét"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lô hàng")
+        verbose_name_plural = _("lô hàng")
+        ordering = ["-harvest_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "code"], name="unique_lot_code_per_cooperative"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="recalled") | ~models.Q(recall_reason=""),
+                name="recalled_lot_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.product_name}"
+
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").strip().upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.gtin:
+            return reverse(
+                "producers:lot_digital_link",
+                kwargs={"gtin": self.gtin.zfill(14), "lot": self.code},
+            )
+        return reverse("producers:lot_short", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_recalled(self) -> bool:
+        return self.status == self.Status.RECALLED
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes: trace records are corrected by new events only."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được sửa."))
+
+    def delete(self):
+        raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được xóa."))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được sửa."))
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a recorded trace event."""
+
+
+class BusinessStep(models.TextChoices):
+    """EPCIS 2.0 CBV business steps, plus the farm steps cooperatives record."""
+
+    COMMISSIONING = "commissioning", _("Thu hoạch")
+    INSPECTING = "inspecting", _("Kiểm tra")
+    SAMPLING = "sampling", _("Lấy mẫu xét nghiệm")
+    PACKING = "packing", _("Đóng gói")
+    STORING = "storing", _("Lưu kho")
+    SHIPPING = "shipping", _("Xuất hàng")
+    RECEIVING = "receiving", _("Nhận hàng")
+    PLANTING = "planting", _("Gieo trồng")
+    FERTILISING = "fertilising", _("Bón phân")
+    SPRAYING = "spraying", _("Phun thuốc bảo vệ thực vật")
+    IRRIGATION = "irrigation", _("Tưới nước")
+    RECALLING = "recalling", _("Thu hồi")
+    CORRECTING = "correcting", _("Đính chính")
+
+    @classmethod
+    def farm_steps(cls) -> set[str]:
+        return {cls.PLANTING, cls.FERTILISING, cls.SPRAYING, cls.IRRIGATION}
+
+
+class Disposition(models.TextChoices):
+    ACTIVE = "active", _("Đang lưu hành")
+    CONFORMANT = "conformant", _("Đạt yêu cầu")
+    NON_CONFORMANT = "non_conformant", _("Không đạt")
+    IN_PROGRESS = "in_progress", _("Đang xử lý")
+    IN_TRANSIT = "in_transit", _("Đang vận chuyển")
+    RECALLED = "recalled", _("Thu hồi")
+    CONTAINER_CLOSED = "container_closed", _("Đã đóng gói")
+
+
+class TraceEvent(models.Model):
+    """One append-only record in a lot's history, aligned with a GS1 EPCIS 2.0 event.
+
+    Each row stores the SHA-256 of its canonical JSON (`content_hash`) and a chain
+    hash over the lot's previous event (`chain_hash`), so a row changed behind the
+    application's back no longer matches and `verify_traceability` names it.
+    """
+
+    class EventType(models.TextChoices):
+        OBJECT = "ObjectEvent", _("Sự kiện trên lô")
+        TRANSFORMATION = "TransformationEvent", _("Chế biến / gộp lô")
+
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lô"), on_delete=models.PROTECT, related_name="events"
+    )
+    sequence = models.PositiveIntegerField(_("số thứ tự"), editable=False)
+    event_type = models.CharField(
+        _("loại sự kiện"),
+        max_length=30,
+        choices=EventType.choices,
+        default=EventType.OBJECT,
+    )
+    biz_step = models.CharField(
+        _("công đoạn"), max_length=30, choices=BusinessStep.choices
+    )
+    disposition = models.CharField(
+        _("tình trạng"),
+        max_length=30,
+        choices=Disposition.choices,
+        default=Disposition.ACTIVE,
+    )
+    event_time = models.DateTimeField(_("thời điểm"))
+    event_time_zone_offset = models.CharField(
+        _("múi giờ"), max_length=6, default="+07:00", editable=False
+    )
+    record_time = models.DateTimeField(_("thời điểm ghi"), editable=False)
+    growing_area = models.ForeignKey(
+        GrowingArea,
+        verbose_name=_("vùng trồng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    location = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    quantity = models.DecimalField(
+        _("số lượng"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("đơn vị"), max_length=20, blank=True)
+    input_lots = models.ManyToManyField(
+        Lot,
+        verbose_name=_("lô đầu vào"),
+        blank=True,
+        related_name="consumed_by_events",
+        through="TraceEventInput",
+    )
+    details = models.JSONField(
+        _("chi tiết"),
+        default=dict,
+        blank=True,
+        help_text=_("Ví dụ: tên thuốc và thời gian cách ly, kết quả xét nghiệm."),
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("đính chính sự kiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content_hash = models.CharField(max_length=64, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sự kiện truy xuất")
+        verbose_name_plural = _("sự kiện truy xuất")
+        ordering = ["lot", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "sequence"], name="unique_event_sequence_per_lot"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lot.code} #{self.sequence} {self.get_biz_step_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                _("Nhật ký truy xuất chỉ được ghi thêm, không được sửa.")
+            )
+        if not self.chain_hash:
+            raise AppendOnlyError(
+                _("Sự kiện phải được ghi qua producers.traceability.record_event.")
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được xóa."))
+
+
+class TraceEventInput(models.Model):
+    """A lot consumed by a transformation event (harvest lots pooled for packing)."""
+
+    event = models.ForeignKey(
+        TraceEvent, on_delete=models.PROTECT, related_name="inputs"
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "lot"], name="unique_event_input")
+        ]
+
+    def __str__(self):
+        return f"{self.lot} → {self.event}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được xóa."))
+
+
+def evidence_upload_to(instance, filename):
+    return f"trace-evidence/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class TraceEvidence(models.Model):
+    """A file (lab report, photo) attached to an event, fixed by its SHA-256."""
+
+    event = models.ForeignKey(
+        TraceEvent, on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_upload_to, max_length=255)
+    title = models.CharField(_("tên tài liệu"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài liệu chứng minh")
+        verbose_name_plural = _("tài liệu chứng minh")
+        ordering = ["event", "pk"]
+
+    def __str__(self):
+        return self.title or self.file.name
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được xóa."))

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import trace_views, views
 
 app_name = "producers"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path(
         "hop-tac-xa/<slug:slug>/", views.cooperative_detail, name="cooperative_detail"
     ),
+    # GS1 Digital Link: the URI printed in the QR code never changes.
+    re_path(
+        r"^01/(?P<gtin>[0-9]{8,14})/10/(?P<lot>[A-Za-z0-9-]{1,40})/?$",
+        trace_views.lot_digital_link,
+        name="lot_digital_link",
+    ),
+    path("l/<str:public_id>/", trace_views.lot_short, name="lot_short"),
 ]
