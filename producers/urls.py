@@ -15,5 +15,10 @@ urlpatterns = [
         trace_views.lot_digital_link,
         name="lot_digital_link",
     ),
-    path("l/<str:public_id>/", trace_views.lot_short, name="lot_short"),
+    # QR codes carry the URL upper-cased (smaller symbol), so /L/ is the same route.
+    re_path(
+        r"^[lL]/(?P<public_id>[A-Za-z0-9]{1,16})/$",
+        trace_views.lot_short,
+        name="lot_short",
+    ),
 ]
