@@ -176,6 +176,13 @@ class Product(
         blank=True,
         related_name="products",
     )
+    # The lots sold under this product; their trace pages link back here to buy.
+    lots = ParentalManyToManyField(
+        "producers.Lot",
+        verbose_name=_("lô hàng"),
+        blank=True,
+        related_name="products",
+    )
     ocop_stars = models.PositiveSmallIntegerField(
         _("hạng OCOP"),
         null=True,
