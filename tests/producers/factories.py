@@ -4,7 +4,14 @@ import factory
 from django.contrib.auth import get_user_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from producers.models import Certification, Cooperative, GrowingArea, Membership
+from producers.models import (
+    Certification,
+    Cooperative,
+    GrowingArea,
+    Lot,
+    MemberFarmer,
+    Membership,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -68,3 +75,24 @@ def make_image(collection=None, title="Ảnh thử", **kwargs):
     return Image.objects.create(
         title=title, file=get_test_image_file(**kwargs), **extra
     )
+
+
+class MemberFarmerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberFarmer
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    name = factory.Sequence(lambda n: f"Nguyễn Văn Hộ {n}")
+    hamlet = "Xóm 3"
+
+
+class LotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lot
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    code = factory.Sequence(lambda n: f"CHE-2026-{n:03d}")
+    product_name = "Chè búp khô Thanh Chương"
+    harvest_date = datetime.date(2026, 11, 20)
+    quantity = "120.50"
+    unit = "kg"
