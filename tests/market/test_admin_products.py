@@ -234,3 +234,17 @@ def test_copy_prefills_the_create_form_but_never_saves_over_the_original(client,
     assert response.status_code == 405
     world.product_a.refresh_from_db()
     assert (world.product_a.name, world.product_a.slug) == ("Chè búp A", "che-bup-a")
+
+
+def test_editor_previews_unsaved_changes_without_publishing_them(client, world):
+    client.force_login(world.editor_a)
+    preview_url = url("preview_on_edit", world.product_a.pk)
+    data = product_form_data(world, world.product_a, name="Chè xanh bản xem trước")
+    response = client.post(preview_url, data)
+    assert response.status_code == 200
+    assert response.json()["is_valid"] is True
+    page = client.get(preview_url)
+    assert page.status_code == 200
+    assert "Chè xanh bản xem trước" in page.content.decode()
+    world.product_a.refresh_from_db()
+    assert world.product_a.name != "Chè xanh bản xem trước"
