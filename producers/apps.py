@@ -8,6 +8,7 @@ class ProducersConfig(AppConfig):
     verbose_name = _("Nhà sản xuất")
 
     def ready(self):
+        from . import membership_admin  # noqa: F401 - registers the admin viewset
         from .roles import ensure_roles_after_migrate
 
         # Connected for this app only; the receiver creates any permissions other
