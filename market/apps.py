@@ -8,11 +8,12 @@ class MarketConfig(AppConfig):
     verbose_name = _("Chợ")
 
     def ready(self):
-        from producers import profile
+        from producers import profile, trace_sections
 
-        from . import sections
+        from . import sections, trace
 
         profile.register_section(sections.cooperative_products)
+        trace_sections.register_section(trace.lot_product)
         # Products carry their cooperative's folded name for search; producers
         # cannot call market, so market listens for the cooperative's save.
         post_save.connect(
