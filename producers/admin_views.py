@@ -10,11 +10,15 @@ any object outside the user's cooperatives with a 404, before the view does anyt
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_list_or_404
-from django.utils.functional import classproperty
+from django.utils.functional import cached_property, classproperty
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
@@ -26,7 +30,12 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import get_snippet_models
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
-from wagtail.snippets.views.snippets import CopyView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CopyView,
+    DeleteView,
+    IndexView,
+    SnippetViewSet,
+)
 
 from .models import Cooperative
 from .permissions import (
@@ -165,6 +174,53 @@ class GetOnlyCopyView(CopyView):
     http_method_names = ["get", "head", "options"]
 
 
+# Model -> function saying why an object must not be deleted (None: it may be).
+_deletion_guards: dict[type[models.Model], Callable[[models.Model], str | None]] = {}
+
+
+def register_deletion_guard(
+    model: type[models.Model], guard: Callable[[models.Model], str | None]
+) -> None:
+    """Declare a rule that keeps some objects of `model` from being deleted.
+
+    The delete view and the bulk delete action show the guard's message instead
+    of deleting (and instead of a database error for protected rows).
+    """
+    _deletion_guards[model] = guard
+
+
+def deletion_refusal(obj: models.Model) -> str | None:
+    guard = _deletion_guards.get(type(obj))
+    return guard(obj) if guard else None
+
+
+class GuardedDeleteView(DeleteView):
+    """Snippet delete view that explains, rather than fails, when a rule forbids it."""
+
+    template_name = "producers/admin/confirm_delete.html"
+
+    @cached_property
+    def refusal(self) -> str | None:
+        return deletion_refusal(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["deletion_refusal"] = self.refusal
+        if self.refusal:
+            context["is_protected"] = True
+        return context
+
+    def form_valid(self, form):
+        refusal = self.refusal
+        if refusal is None:
+            try:
+                return super().form_valid(form)
+            except ProtectedError:
+                refusal = _("Mục này đang được dữ liệu khác dùng nên không thể xóa.")
+        messages.error(self.request, refusal)
+        return HttpResponseRedirect(self.get_success_url())
+
+
 class CooperativeScopedSnippetViewSet(SnippetViewSet):
     """A SnippetViewSet whose every view obeys cooperative tenancy.
 
@@ -261,6 +317,18 @@ class CooperativeScopedDeleteBulkAction(
     def get_all_objects_in_listing_query(self, parent_id):
         queryset = scope_queryset(self.request.user, self.model._default_manager.all())
         return queryset.values_list("pk", flat=True)
+
+    def check_perm(self, snippet):
+        # Objects a deletion guard protects are listed as not deletable.
+        return super().check_perm(snippet) and deletion_refusal(snippet) is None
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        if not objects:
+            # Nothing may be deleted; append-only models refuse even an empty
+            # queryset delete.
+            return 0, 0
+        return super().execute_action(objects, **kwargs)
 
 
 # Forms

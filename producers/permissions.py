@@ -170,3 +170,24 @@ class CooperativeOwnedPermissionPolicy(ModelPermissionPolicy):
         return (
             User.objects.filter(pk__in=users.values("pk")).filter(in_scope).distinct()
         )
+
+
+class AppendOnlyPermissionPolicy(CooperativeOwnedPermissionPolicy):
+    """For trace records: they may be added and viewed, never changed nor deleted.
+
+    Refused even to superusers, so no admin view, bulk action or URL finder offers
+    an edit or delete of a recorded event (a correction is a new event).
+    """
+
+    refused_actions = frozenset({"change", "delete"})
+
+    def user_has_permission(self, user, action):
+        if action in self.refused_actions:
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        allowed = [action for action in actions if action not in self.refused_actions]
+        if not allowed:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(allowed)

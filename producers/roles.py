@@ -42,6 +42,18 @@ COOPERATIVE_EDITOR_PERMISSIONS = [
     "producers.add_certification",
     "producers.change_certification",
     "producers.delete_certification",
+    # Traceability: lots and member farmers are managed freely (a lot with recorded
+    # events cannot be deleted: the events protect it); events are only added.
+    "producers.add_lot",
+    "producers.change_lot",
+    "producers.delete_lot",
+    "producers.view_lot",
+    "producers.add_memberfarmer",
+    "producers.change_memberfarmer",
+    "producers.delete_memberfarmer",
+    "producers.view_memberfarmer",
+    "producers.add_traceevent",
+    "producers.view_traceevent",
 ]
 
 # Permissions on the images and documents of a collection (Wagtail collection perms).

@@ -8,27 +8,44 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import (
+    BooleanColumn,
+    Column,
+    DateColumn,
+    NumberColumn,
+    StatusTagColumn,
+)
 from wagtail.documents.views import bulk_actions as document_bulk_actions
 from wagtail.images.views import bulk_actions as image_bulk_actions
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from . import places
+from . import places, trace_admin
 from .admin_views import (
     CooperativeOwnedForm,
     CooperativeScopedDeleteBulkAction,
     CooperativeScopedSnippetViewSet,
+    GuardedDeleteView,
     out_of_reach_hidden,
+    register_deletion_guard,
 )
 from .models import (
+    BusinessStep,
     Certification,
     Cooperative,
     CooperativeLogEntry,
+    Disposition,
     GrowingArea,
+    Lot,
+    MemberFarmer,
+    TraceEvent,
 )
-from .permissions import VERIFY, CooperativeOwnedPermissionPolicy
+from .permissions import (
+    VERIFY,
+    AppendOnlyPermissionPolicy,
+    CooperativeOwnedPermissionPolicy,
+)
 
 # Registered before anything asks Wagtail for these models' policies.
 register_permission_policy(
@@ -40,11 +57,22 @@ register_permission_policy(
 register_permission_policy(
     Certification, CooperativeOwnedPermissionPolicy(Certification), exact_class=True
 )
+register_permission_policy(
+    MemberFarmer, CooperativeOwnedPermissionPolicy(MemberFarmer), exact_class=True
+)
+register_permission_policy(Lot, CooperativeOwnedPermissionPolicy(Lot), exact_class=True)
+# Events are added (through record_event) and read, never changed nor deleted.
+register_permission_policy(
+    TraceEvent,
+    AppendOnlyPermissionPolicy(TraceEvent, "lot__cooperative"),
+    exact_class=True,
+)
+register_deletion_guard(Lot, trace_admin.lot_deletion_refusal)
 
 
 @hooks.register("register_log_actions")
 def register_cooperative_log_model(actions):
-    for model in (Cooperative, GrowingArea, Certification):
+    for model in (Cooperative, GrowingArea, Certification, MemberFarmer, Lot):
         actions.register_model(model, CooperativeLogEntry)
 
 
@@ -386,3 +414,313 @@ class ProducersViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(ProducersViewSetGroup)
+
+
+# --- Traceability -----------------------------------------------------------------
+
+
+class MemberFarmerFilterSet(WagtailFilterSet):
+    cooperative = django_filters.ModelChoiceFilter(
+        label=_("Hợp tác xã"), queryset=_user_cooperatives
+    )
+
+    class Meta:
+        model = MemberFarmer
+        fields = ["cooperative"]
+
+
+class MemberFarmerViewSet(CooperativeScopedSnippetViewSet):
+    model = MemberFarmer
+    icon = "user"
+    menu_label = _("Hộ thành viên")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    chooser_register_widget = False
+    list_select_related = ("cooperative",)
+    search_fields = ["name", "hamlet"]
+    search_backend_name = None
+    list_display = ["name", "hamlet", "cooperative"]
+    filterset_class = MemberFarmerFilterSet
+    list_export = ["name", "hamlet", "cooperative"]
+    export_headings = {
+        "name": _("Họ tên"),
+        "hamlet": _("Thôn, xóm"),
+        "cooperative": _("Hợp tác xã"),
+    }
+    export_filename = "ho-thanh-vien"
+    panels = [
+        FieldPanel("cooperative"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("hamlet")]),
+    ]
+
+
+class LotFilterSet(WagtailFilterSet):
+    cooperative = django_filters.ModelChoiceFilter(
+        label=_("Hợp tác xã"), queryset=_user_cooperatives
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=Lot.Status.choices
+    )
+    harvest_date = django_filters.DateFromToRangeFilter(label=_("Ngày thu hoạch"))
+
+    class Meta:
+        model = Lot
+        fields = ["cooperative", "status", "harvest_date"]
+
+
+def _short_hash(lot):
+    return lot.head_hash[:12] if lot.head_hash else "—"
+
+
+class LotViewSet(CooperativeScopedSnippetViewSet):
+    model = Lot
+    icon = "tag"
+    menu_label = _("Lô hàng")
+    base_form_class = trace_admin.LotAdminForm
+    index_view_class = trace_admin.LotIndexView
+    inspect_view_class = trace_admin.LotInspectView
+    delete_view_class = GuardedDeleteView
+    inspect_template_name = "producers/admin/lot_inspect.html"
+    delete_template_name = "producers/admin/confirm_delete.html"
+    inspect_view_enabled = True
+    # A copy would carry over the public id and the printed GTIN of the original.
+    copy_view_enabled = False
+    chooser_register_widget = False  # product forms: a select of your own lots
+    list_select_related = ("cooperative",)
+    list_per_page = 50
+    search_fields = ["code", "product_name"]
+    search_backend_name = None
+    list_display = [
+        "code",
+        "product_name",
+        "cooperative",
+        StatusTagColumn(
+            "status",
+            label=_("Trạng thái"),
+            accessor="get_status_display",
+            primary=lambda lot: lot.status == Lot.Status.ACTIVE,
+            sort_key="status",
+        ),
+        DateColumn("harvest_date", label=_("Ngày thu hoạch"), sort_key="harvest_date"),
+        Column("head_hash", label=_("Mã băm cuối chuỗi"), accessor=_short_hash),
+        NumberColumn("scan_count", label=_("Lượt quét"), sort_key="scan_count"),
+    ]
+    filterset_class = LotFilterSet
+    list_export = [
+        "code",
+        "product_name",
+        "cooperative",
+        "gtin",
+        "public_id",
+        "harvest_date",
+        "quantity",
+        "unit",
+        "get_status_display",
+        "recall_reason",
+        "head_hash",
+        "scan_count",
+    ]
+    export_headings = {
+        "code": _("Mã lô"),
+        "product_name": _("Tên sản phẩm"),
+        "cooperative": _("Hợp tác xã"),
+        "gtin": _("GTIN"),
+        "public_id": _("Mã tra cứu"),
+        "harvest_date": _("Ngày thu hoạch"),
+        "quantity": _("Số lượng"),
+        "unit": _("Đơn vị"),
+        "get_status_display": _("Trạng thái"),
+        "recall_reason": _("Lý do thu hồi"),
+        "head_hash": _("Mã băm cuối chuỗi"),
+        "scan_count": _("Lượt quét"),
+    }
+    export_filename = "lo-hang"
+    inspect_view_fields = [
+        "code",
+        "product_name",
+        "cooperative",
+        "gtin",
+        "public_url",
+        "growing_area",
+        "harvest_date",
+        "quantity",
+        "unit",
+        "farmers",
+        "status",
+        "recall_reason",
+        "recalled_at",
+        "head_hash",
+        "scan_count",
+        "created_at",
+    ]
+    panels = [
+        FieldPanel("cooperative"),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("gtin", read_only=True)]),
+        FieldPanel("product_name"),
+        FieldPanel("growing_area"),
+        FieldRowPanel(
+            [FieldPanel("harvest_date"), FieldPanel("quantity"), FieldPanel("unit")]
+        ),
+        FieldPanel("farmers"),
+        FieldPanel("status"),
+    ]
+
+
+class TraceEventFilterSet(WagtailFilterSet):
+    cooperative = django_filters.ModelChoiceFilter(
+        label=_("Hợp tác xã"),
+        queryset=_user_cooperatives,
+        field_name="lot__cooperative",
+    )
+    biz_step = django_filters.ChoiceFilter(
+        label=_("Công đoạn"), choices=BusinessStep.choices
+    )
+    disposition = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=Disposition.choices
+    )
+    event_time = django_filters.DateFromToRangeFilter(label=_("Thời điểm"))
+
+    class Meta:
+        model = TraceEvent
+        fields = ["cooperative", "biz_step", "disposition", "event_time"]
+
+
+class TraceEventViewSet(CooperativeScopedSnippetViewSet):
+    """Events, read-only: a list and one page per event; no add, edit or delete.
+
+    New events come from the "record an event" form (the listing's add button
+    leads there); corrections are new events.
+    """
+
+    model = TraceEvent
+    icon = "list-ul"
+    menu_label = _("Nhật ký sự kiện")
+    index_view_class = trace_admin.TraceEventIndexView
+    inspect_view_class = trace_admin.TraceEventInspectView
+    inspect_template_name = "producers/admin/event_inspect.html"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    chooser_register_widget = False
+    list_select_related = ("lot", "lot__cooperative", "recorded_by")
+    list_per_page = 50
+    search_fields = ["lot__code", "lot__product_name", "notes"]
+    search_backend_name = None
+    list_display = [
+        "__str__",
+        Column("cooperative", label=_("Hợp tác xã"), accessor="lot.cooperative"),
+        "biz_step",
+        "disposition",
+        DateColumn(
+            "event_time",
+            label=_("Thời điểm"),
+            sort_key="event_time",
+            accessor="event_time",
+        ),
+        Column("recorded_by", label=_("Người ghi"), accessor="recorded_by"),
+        Column(
+            "chain_hash",
+            label=_("Mã băm chuỗi"),
+            accessor=lambda event: event.chain_hash[:12],
+        ),
+    ]
+    filterset_class = TraceEventFilterSet
+    list_export = [
+        "lot",
+        "sequence",
+        "event_type",
+        "biz_step",
+        "disposition",
+        "event_time",
+        "record_time",
+        "quantity",
+        "unit",
+        "notes",
+        "content_hash",
+        "chain_hash",
+    ]
+    export_headings = {
+        "lot": _("Lô"),
+        "sequence": _("Số thứ tự"),
+        "event_type": _("Loại sự kiện"),
+        "biz_step": _("Công đoạn"),
+        "disposition": _("Tình trạng"),
+        "event_time": _("Thời điểm"),
+        "record_time": _("Thời điểm ghi"),
+        "quantity": _("Số lượng"),
+        "unit": _("Đơn vị"),
+        "notes": _("Ghi chú"),
+        "content_hash": _("Mã băm nội dung"),
+        "chain_hash": _("Mã băm chuỗi"),
+    }
+    export_filename = "su-kien-truy-xuat"
+    inspect_view_fields = [
+        "lot",
+        "sequence",
+        "event_type",
+        "biz_step",
+        "disposition",
+        "event_time",
+        "event_time_zone_offset",
+        "record_time",
+        "growing_area",
+        "location",
+        "quantity",
+        "unit",
+        "details",
+        "notes",
+        "corrects",
+        "recorded_by",
+        "content_hash",
+        "previous_hash",
+        "chain_hash",
+    ]
+    # Only these views exist: an event has no add, edit, copy, delete, usage or
+    # history page (Wagtail's URLs for them are not registered at all).
+    read_only_views = {"list", "list_results", "inspect"}
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name in self.read_only_views
+        ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": trace_admin.RECORD_URL_NAME,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
+    @property
+    def url_finder_class(self):
+        return trace_admin.TraceEventURLFinder
+
+
+class TraceabilityViewSetGroup(SnippetViewSetGroup):
+    items = (
+        trace_admin.RecordEventViewSet,
+        LotViewSet,
+        TraceEventViewSet,
+        trace_admin.PoolLotsViewSet,
+        trace_admin.LabelsViewSet,
+        MemberFarmerViewSet,
+    )
+    menu_icon = "tag"
+    menu_label = _("Truy xuất")
+    menu_name = "traceability"
+    menu_order = 210
+
+
+register_snippet(TraceabilityViewSetGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_recall_viewset():
+    return trace_admin.RecallLotViewSet()

@@ -14,18 +14,27 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from market.models import Product
 from producers.models import (
+    BusinessStep,
     Certification,
     Cooperative,
     CooperativeLogEntry,
     GrowingArea,
+    Lot,
+    MemberFarmer,
     Membership,
+    TraceEvent,
+    TraceEventInput,
+    TraceEvidence,
 )
 from producers.roles import add_member, make_district_staff
+from producers.traceability import NewEvent, record_event
 from tests.market.factories import CategoryFactory, ProductFactory
 from tests.producers.factories import (
     CertificationFactory,
     CooperativeFactory,
     GrowingAreaFactory,
+    LotFactory,
+    MemberFarmerFactory,
     UserFactory,
     make_image,
 )
@@ -50,6 +59,12 @@ class World:
     image_a: object
     image_b: object
     document_b: object
+    farmer_a: MemberFarmer
+    farmer_b: MemberFarmer
+    lot_a: Lot
+    lot_b: Lot
+    event_a: TraceEvent
+    event_b: TraceEvent
 
     def b_objects(self) -> dict[type[Model], Model]:
         return {
@@ -59,6 +74,9 @@ class World:
             Certification: self.cert_b,
             get_image_model(): self.image_b,
             get_document_model(): self.document_b,
+            MemberFarmer: self.farmer_b,
+            Lot: self.lot_b,
+            TraceEvent: self.event_b,
         }
 
 
@@ -113,6 +131,28 @@ def build_world() -> World:
 
     area_a = GrowingAreaFactory(cooperative=coop_a, name="Đồi chè A")
     area_b = GrowingAreaFactory(cooperative=coop_b, name="Đồi ZQXB", area_code="ZQXB-1")
+
+    farmer_a = MemberFarmerFactory(cooperative=coop_a, name="Nguyễn Thị Hoa")
+    farmer_b = MemberFarmerFactory(cooperative=coop_b, name="Hộ ZQXB")
+    lot_a = LotFactory(
+        cooperative=coop_a, code="CHE-A-01", growing_area=area_a, product_name="Chè A"
+    )
+    lot_a.farmers.add(farmer_a)
+    lot_b = LotFactory(
+        cooperative=coop_b,
+        code="ZQXB-01",
+        growing_area=area_b,
+        product_name="Mật ong ZQXB",
+    )
+    lot_b.farmers.add(farmer_b)
+    event_a = record_event(
+        lot_a, NewEvent(biz_step=BusinessStep.COMMISSIONING), user=editor_a
+    )
+    event_b = record_event(
+        lot_b,
+        NewEvent(biz_step=BusinessStep.COMMISSIONING, notes="Thu hoạch ZQXB"),
+        user=editor_b,
+    )
     return World(
         coop_a=coop_a,
         coop_b=coop_b,
@@ -129,6 +169,12 @@ def build_world() -> World:
         image_a=image_a,
         image_b=image_b,
         document_b=document_b,
+        farmer_a=farmer_a,
+        farmer_b=farmer_b,
+        lot_a=lot_a,
+        lot_b=lot_b,
+        event_a=event_a,
+        event_b=event_b,
     )
 
 
@@ -155,6 +201,22 @@ def snapshot(world: World) -> dict:
         "product_certs": list(
             world.product_b.certifications.values_list("pk", flat=True)
         ),
+        "lots": list(Lot.objects.filter(cooperative=b).order_by("pk").values()),
+        "lot_farmers": list(
+            Lot.farmers.through.objects.filter(lot__cooperative=b)
+            .order_by("pk")
+            .values_list("lot_id", "memberfarmer_id")
+        ),
+        "farmers": list(
+            MemberFarmer.objects.filter(cooperative=b).order_by("pk").values()
+        ),
+        "events": list(
+            TraceEvent.objects.filter(lot__cooperative=b)
+            .order_by("pk")
+            .values_list("pk", "chain_hash")
+        ),
+        "event_inputs": TraceEventInput.objects.filter(lot__cooperative=b).count(),
+        "evidence": TraceEvidence.objects.filter(event__lot__cooperative=b).count(),
     }
     return state
 
@@ -245,8 +307,53 @@ def certification_form_data(cert, **overrides) -> dict:
     return data
 
 
+def farmer_form_data(farmer, **overrides) -> dict:
+    data = {"cooperative": farmer.cooperative_id, "name": "Đã bị sửa", "hamlet": ""}
+    data.update(overrides)
+    return data
+
+
+def lot_form_data(lot, **overrides) -> dict:
+    data = {
+        "cooperative": lot.cooperative_id,
+        "code": "DA-BI-SUA",
+        "gtin": "",
+        "product_name": "Đã bị sửa",
+        "growing_area": lot.growing_area_id or "",
+        "harvest_date": "2026-11-20",
+        "quantity": "10",
+        "unit": "kg",
+        "farmers": [str(pk) for pk in lot.farmers.values_list("pk", flat=True)],
+        "status": "sold_out",
+    }
+    data.update(overrides)
+    return data
+
+
+def record_event_form_data(lot, **overrides) -> dict:
+    """POST data for the phone form that records an event on `lot`."""
+    data = {
+        "lot": lot.pk,
+        "biz_step": "packing",
+        "event_time": "2026-11-21T08:30",
+        "quantity": "10",
+        "unit": "kg",
+        "growing_area": "",
+        "location": "",
+        "notes": "Đã bị ghi",
+    }
+    data.update(overrides)
+    return data
+
+
 def form_data_for(world: World, obj) -> dict:
     """Valid edit data for one of the tenant models, free of B's marker text."""
+    if isinstance(obj, Lot):
+        return lot_form_data(obj)
+    if isinstance(obj, MemberFarmer):
+        return farmer_form_data(obj)
+    if isinstance(obj, TraceEvent):
+        return record_event_form_data(obj.lot)
     if isinstance(obj, Product):
         return product_form_data(world, obj, slug="da-bi-sua", summary="")
     if isinstance(obj, Cooperative):

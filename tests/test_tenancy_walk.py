@@ -21,7 +21,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Revision
 
 from producers.permissions import is_cooperative_owned
-from tests.tenancy import MARKER, build_world, form_data_for, snapshot
+from tests.tenancy import (
+    MARKER,
+    build_world,
+    form_data_for,
+    record_event_form_data,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,6 +194,10 @@ def walk(world):
         )
         yield Visit(f"editing_session:{model._meta.label}", path, True)
 
+    # The traceability tools (record an event, pack lots, recall, labels) name a
+    # lot in the address or in the posted form.
+    yield from _trace_tool_visits(world)
+
     # Pages that list across models.
     for name in [
         "wagtailadmin_home",
@@ -201,6 +211,48 @@ def walk(world):
         reverse("wagtailadmin_reports:site_history") + "?export=csv",
         False,
     )
+
+
+def _trace_tool_visits(world):
+    lot_b = world.lot_b
+    record = reverse("trace_record:index")
+    data = record_event_form_data(lot_b)
+    yield Visit("trace:record:lot", f"{record}?lot={lot_b.pk}", True, data)
+    # Posted without the address naming it: B's lot is not a valid choice.
+    yield Visit("trace:record:form", record, False, data)
+    yield Visit(
+        "trace:record:area",
+        record,
+        False,
+        record_event_form_data(world.lot_a, growing_area=world.area_b.pk),
+    )
+    pool = {
+        "inputs": [str(world.lot_a.pk), str(lot_b.pk)],
+        "code": "GOP-01",
+        "product_name": "",
+        "gtin": "",
+        "quantity": "5",
+        "unit": "kg",
+        "event_time": "2026-11-21T08:30",
+        "notes": "",
+        "close_inputs": "on",
+    }
+    yield Visit("trace:pool:form", reverse("trace_pool:index"), False, pool)
+    yield Visit(
+        "trace:pool:only_b",
+        reverse("trace_pool:index"),
+        False,
+        {**pool, "inputs": [str(lot_b.pk)]},
+    )
+    yield Visit(
+        "trace:recall",
+        reverse("trace_recall:index", args=(lot_b.pk,)),
+        True,
+        {"reason": "Đã bị thu hồi"},
+    )
+    labels = reverse("trace_labels:index")
+    yield Visit("trace:labels", f"{labels}?lot={lot_b.pk}&count=24", True)
+    yield Visit("trace:labels:form", labels, False)
 
 
 def _body(response) -> str:
@@ -290,5 +342,8 @@ def test_the_walk_reaches_b_objects_for_their_own_editor(client):
         "revisions_revert",
         "preview_on_edit",
         "chosen",
+        "record",
+        "recall",
+        "labels",
     ]:
         assert name in opened, f"B's editor could not open {name}"
