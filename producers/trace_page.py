@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import F, Prefetch
+from django.utils.formats import number_format
 
 from .models import (
     BusinessStep,
@@ -125,6 +126,7 @@ class TimelineItem:
     report_number: str = ""
     lab_results: list[LabResult] = field(default_factory=list)
     lab_summary: str = ""
+    lab_verdict: bool | None = None
     other_details: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -149,14 +151,19 @@ _KNOWN_DETAILS = {
     "lab",
     "report_number",
     "results",
+    "result",
+    "conformant",
 }
 
 
 def _text(value) -> str:
+    """A detail value as the reader writes numbers (0,02 in Vietnamese)."""
     if value is None:
         return ""
-    if isinstance(value, float | Decimal):
-        return format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return number_format(Decimal(str(value)).normalize())
     return str(value)
 
 
@@ -224,6 +231,10 @@ def timeline(events: list[TraceEvent]) -> list[TimelineItem]:
             item.safe_from = item.local_time.date() + datetime.timedelta(days=int(phi))
         if "results" in details:
             item.lab_results, item.lab_summary = _lab_results(details["results"])
+        if not item.lab_summary and details.get("result"):
+            item.lab_summary = _text(details["result"])
+        if isinstance(details.get("conformant"), bool):
+            item.lab_verdict = details["conformant"]
         item.other_details = [
             (str(key), _text(value))
             for key, value in details.items()

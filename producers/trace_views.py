@@ -40,7 +40,11 @@ class LotLookupForm(forms.Form):
             "08935000000014 CHE-2026-11-A."
         ),
         widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "autocomplete": "off"}
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "aria-describedby": "id_code-help",
+            }
         ),
     )
 

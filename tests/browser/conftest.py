@@ -45,8 +45,33 @@ def ensure_wagtail_tree(port: int) -> None:
     )
 
 
+def clear_trace_records() -> None:
+    """Empty the append-only trace tables before the test database is flushed.
+
+    SQLite's flush deletes row by row, which the append-only triggers refuse
+    (PostgreSQL truncates, which they allow); so, on SQLite only, set the
+    triggers aside, empty the tables and put the triggers back."""
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("producers.migrations.0004_append_only_trigger")
+    with connection.cursor() as cursor:
+        for table in triggers.TABLES:
+            for op in ("update", "delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+        for table in reversed(triggers.TABLES):  # evidence and inputs first
+            cursor.execute(f"DELETE FROM {table}")
+        for sql in triggers.trigger_sql("sqlite"):
+            cursor.execute(sql)
+
+
 @pytest.fixture
 def site_url(live_server, transactional_db):
     """The live server's base URL; the test's rows are visible to it."""
     ensure_wagtail_tree(live_server.thread.port)
-    return live_server.url
+    yield live_server.url
+    # Runs before transactional_db's teardown flushes the database.
+    clear_trace_records()
