@@ -212,7 +212,8 @@ def _linkset(request, lot: Lot):
 def _page(request, lot: Lot):
     lot = trace_page.lot_page_queryset().get(pk=lot.pk)
     events = list(trace_page.history_queryset(lot))
-    scans = trace_page.count_scan(lot)
+    # A HEAD request (link checkers, previews) is nobody looking at the package.
+    scans = trace_page.count_scan(lot) if request.method == "GET" else lot.scan_count
     harvest_date = lot.harvest_date
     certifications = trace_page.certifications_on(
         lot, harvest_date or timezone.localdate()

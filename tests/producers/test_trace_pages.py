@@ -273,6 +273,7 @@ def test_machine_requests_do_not_count_as_scans(client, lot):
     client.get(lot.get_absolute_url(), {"format": "jsonld"})
     client.get(lot.get_absolute_url(), HTTP_ACCEPT="application/ld+json")
     client.get(lot.get_absolute_url(), {"linkType": "all"})
+    client.head(lot.get_absolute_url())
     assert Lot.objects.get(pk=lot.pk).scan_count == 0
 
 
