@@ -108,7 +108,12 @@ def pool_lots(
         )
         if output is None:
             output = _new_packed_lot(
-                inputs, code=code, product_name=product_name, gtin=gtin, unit=unit
+                inputs,
+                code=code,
+                product_name=product_name,
+                gtin=gtin,
+                quantity=quantity,
+                unit=unit,
             )
         elif output in inputs:
             raise ValidationError(
@@ -138,7 +143,13 @@ def pool_lots(
 
 
 def _new_packed_lot(
-    inputs: list[Lot], *, code: str, product_name: str, gtin: str, unit: str
+    inputs: list[Lot],
+    *,
+    code: str,
+    product_name: str,
+    gtin: str,
+    quantity: Decimal | None,
+    unit: str,
 ) -> Lot:
     harvest_dates = [lot.harvest_date for lot in inputs if lot.harvest_date]
     areas = {lot.growing_area_id for lot in inputs}
@@ -150,6 +161,7 @@ def _new_packed_lot(
         # The packed lot is as fresh as its oldest produce.
         harvest_date=min(harvest_dates) if harvest_dates else None,
         growing_area_id=areas.pop() if len(areas) == 1 else None,
+        quantity=quantity,
         unit=unit or inputs[0].unit,
     )
     lot.full_clean(exclude=["farmers"])

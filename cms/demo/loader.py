@@ -33,10 +33,14 @@ from producers.models import (
     Cooperative,
     CooperativePhoto,
     GrowingArea,
+    Lot,
+    MemberFarmer,
     Membership,
+    TraceEvent,
 )
 
 from . import data, images
+from . import lots as demo_lots
 
 ADMIN = ("admin", "admin-demo-2026")
 DISTRICT_STAFF = ("huyen", "huyen-demo-2026")
@@ -73,6 +77,9 @@ class Summary:
             "images": get_image_model().objects.count(),
             "users": get_user_model().objects.count(),
             "memberships": Membership.objects.count(),
+            "member_farmers": MemberFarmer.objects.count(),
+            "lots": Lot.objects.count(),
+            "trace_events": TraceEvent.objects.count(),
         }
 
 
@@ -89,17 +96,37 @@ def load(*, small: bool = False) -> Summary:
         admin = _user(*ADMIN, superuser=True, first_name="Quản trị")
         summary.logins.append(Login(*ADMIN, "quản trị hệ thống"))
         categories = {c.slug: _category(c) for c in data.CATEGORIES}
+        saved = {c.slug: _cooperative(c) for c in cooperatives}
+        # The cooperatives' editors exist before the lots: they record the events.
+        role_logins = _role_users(cooperatives)
+        editors = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__in=list(saved))
+        }
         for coop_data in cooperatives:
-            cooperative = _cooperative(coop_data)
+            cooperative = saved[coop_data.slug]
             products = coop_data.products
             if small:
                 products = products[: data.SMALL_PRODUCTS_PER_COOPERATIVE]
+            lots = demo_lots.load_lots(
+                cooperative,
+                coop_data,
+                products,
+                functools.partial(_product_gtin, coop_data),
+                editors[coop_data.slug],
+            )
             for product_data in products:
                 _product(
-                    product_data, cooperative, coop_data, categories, admin, summary
+                    product_data,
+                    cooperative,
+                    coop_data,
+                    categories,
+                    admin,
+                    summary,
+                    lots.get(product_data.slug, []),
                 )
         _home_page(admin, summary)
-        summary.logins.extend(_role_users(cooperatives))
+        summary.logins.extend(role_logins)
     return summary
 
 
@@ -258,6 +285,10 @@ def gtin(prefix: str, item: str) -> str:
     return "0" + body + ean.calc_check_digit(body)
 
 
+def _product_gtin(coop_data: data.CooperativeData, item: data.ProductData) -> str:
+    return gtin(coop_data.gs1_prefix, item.gtin_item) if item.gtin_item else ""
+
+
 def _product(
     item: data.ProductData,
     cooperative: Cooperative,
@@ -265,6 +296,7 @@ def _product(
     categories: dict[str, Category],
     admin,
     summary: Summary,
+    lots: list[Lot],
 ) -> Product:
     category = categories[item.category]
     image = _image(
@@ -298,11 +330,11 @@ def _product(
         "min_order_quantity": item.min_order,
         "season_months": months_to_mask(item.season),
         "ocop_stars": item.ocop_stars,
-        "gtin": gtin(coop_data.gs1_prefix, item.gtin_item) if item.gtin_item else "",
+        "gtin": _product_gtin(coop_data, item),
     }
     product = Product.objects.filter(slug=item.slug).first()
     if product is not None and not _product_changed(
-        product, values, image, certifications, item.draft
+        product, values, image, certifications, lots, item.draft
     ):
         _count(summary, item)
         return product
@@ -313,6 +345,7 @@ def _product(
         setattr(product, name, value)
     product.images = [ProductImage(image=image, caption=item.name)]
     product.certifications = certifications
+    product.lots = lots
     if item.draft:
         product.live = False
     product.save()
@@ -331,12 +364,14 @@ def _count(summary: Summary, item: data.ProductData) -> None:
         summary.products_published += 1
 
 
-def _product_changed(product, values, image, certifications, draft) -> bool:
+def _product_changed(product, values, image, certifications, lots, draft) -> bool:
     if any(getattr(product, name) != value for name, value in values.items()):
         return True
     if [pi.image_id for pi in product.images.all()] != [image.pk]:
         return True
     if {c.pk for c in product.certifications.all()} != {c.pk for c in certifications}:
+        return True
+    if {lot.pk for lot in product.lots.all()} != {lot.pk for lot in lots}:
         return True
     if product.has_unpublished_changes and not draft:
         return True

@@ -695,6 +695,7 @@ def test_pooling_two_harvest_lots_creates_the_packed_lot_and_a_transformation(
     assert packed.product_name == world.lot_a.product_name
     assert packed.gtin == "08936054010011"
     assert packed.harvest_date == datetime.date(2026, 11, 18)
+    assert (packed.quantity, packed.unit) == (Decimal("95"), "kg")
     assert packed.growing_area == world.area_a
     assert set(packed.farmers.all()) == {world.farmer_a, farmer}
     event = packed.events.get()
