@@ -19,7 +19,9 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -67,6 +69,7 @@ RECORDABLE_STEPS = [
     BusinessStep.CORRECTING,
 ]
 LAB_STEPS = {BusinessStep.SAMPLING, BusinessStep.INSPECTING}
+FIELD_STEPS = BusinessStep.farm_steps() | {BusinessStep.COMMISSIONING}
 
 # Evidence uploads: lab reports and photos, told apart by their first bytes too,
 # so a renamed executable is not stored as "report.pdf".
@@ -236,7 +239,11 @@ class RecordEventForm(forms.Form):
         label=_("Vùng trồng"),
         queryset=GrowingArea.objects.none(),
         required=False,
-        empty_label=_("— Không ghi —"),
+        empty_label=_("— Vùng trồng của lô —"),
+        help_text=_(
+            "Để trống: việc ngoài đồng và thu hoạch ghi theo vùng trồng của lô; "
+            "các công đoạn khác không ghi vùng trồng."
+        ),
     )
     location = forms.CharField(
         label=_("Địa điểm khác"),
@@ -362,11 +369,15 @@ class RecordEventForm(forms.Form):
             if conformant is not None:
                 details["conformant"] = conformant
         quantity = data.get("quantity")
+        area = data.get("growing_area")
+        if area is None and step in FIELD_STEPS:
+            # Work in the field happens where the lot grows, unless told otherwise.
+            area = data["lot"].growing_area
         return NewEvent(
             biz_step=step,
             event_time=data["event_time"],
             disposition=default_disposition(step, conformant),
-            growing_area=data.get("growing_area"),
+            growing_area=area,
             location=data.get("location", ""),
             quantity=quantity,
             unit=(data.get("unit") or "") if quantity is not None else "",
@@ -400,6 +411,16 @@ class TraceAdminView(WagtailAdminTemplateMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": "",
+                "label": self.get_page_title(),
+                "sublabel": self.get_page_subtitle(),
+            },
+        ]
+
     def lot_url(self, lot: Lot) -> str:
         return reverse(LOT_INSPECT_URL_NAME, args=(quote(lot.pk),))
 
@@ -429,9 +450,7 @@ class RecordEventView(TraceAdminView):
         initial = {"event_time": vietnam_now(), "unit": "kg"}
         lot = self.chosen_lot
         if lot is not None and lot.status == Lot.Status.ACTIVE:
-            initial.update(
-                lot=lot.pk, unit=lot.unit or "kg", growing_area=lot.growing_area_id
-            )
+            initial.update(lot=lot.pk, unit=lot.unit or "kg")
         return initial
 
     def get(self, request, *args, **kwargs):
@@ -897,6 +916,12 @@ def lot_deletion_refusal(lot: Lot) -> str | None:
     return None
 
 
+def _local_datetime(value) -> str:
+    if value is None:
+        return "—"
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
 def lot_action_buttons(user, lot: Lot) -> list[tuple[str, str, str]]:
     """(label, url, icon) for what a user may do with a lot right now."""
     buttons = []
@@ -947,16 +972,38 @@ class LotInspectView(InspectView):
             pk=self.pk,
         )
 
+    def get_fields_context(self):
+        hidden = () if self.object.is_recalled else ("recall_reason", "recalled_at")
+        return [
+            self.get_context_for_field(name)
+            for name in self.fields
+            if name not in hidden
+        ]
+
+    def get_gtin_display_value(self):
+        return self.object.gtin or gettext("Không có (mã QR dùng địa chỉ ngắn)")
+
+    def get_head_hash_display_value(self):
+        # A 64-character hash breaks anywhere rather than widen a phone screen.
+        return format_html(
+            '<span class="trace-hash">{}</span>', self.object.head_hash or "—"
+        )
+
+    def get_created_at_display_value(self):
+        return _local_datetime(self.object.created_at)
+
+    def get_recalled_at_display_value(self):
+        return _local_datetime(self.object.recalled_at)
+
     def get_field_label(self, field_name, field):
         if field_name == "public_url":
             return gettext("Địa chỉ in trong mã QR")
+        if field_name == "created_at":
+            return gettext("Ngày tạo")
         return super().get_field_label(field_name, field)
 
     def get_public_url_display_value(self):
         return lot_qr_url(self.object)
-
-    def get_head_hash_display_value(self):
-        return self.object.head_hash or "—"
 
     @cached_property
     def header_more_buttons(self):

@@ -363,7 +363,6 @@ def test_record_form_preselects_the_lot_and_defaults_to_now_in_vietnam_time(
     assert response.status_code == 200
     form = response.context["form"]
     assert form.initial["lot"] == world.lot_a.pk
-    assert form.initial["growing_area"] == world.area_a.pk
     now = timezone.localtime(
         timezone.now(), datetime.timezone(datetime.timedelta(hours=7))
     )
@@ -410,10 +409,24 @@ def test_editor_records_a_harvest_which_is_chained_and_read_in_vietnam_time(
     assert event.event_time == datetime.datetime(
         2026, 3, 2, 0, 15, tzinfo=datetime.UTC
     )  # 07:15 in Vietnam
+    assert event.growing_area == world.area_a
     assert event.previous_hash == world.event_a.chain_hash
     assert verify_lot(Lot.objects.get(pk=lot.pk)) == []
     page = client.get(response["Location"])
     assert "Đã ghi sự kiện #2" in page.text
+
+
+def test_field_work_defaults_to_the_lots_area_and_packing_to_none(
+    client, world, editor_a
+):
+    for step in ("irrigation", "packing"):
+        data = record_event_form_data(
+            world.lot_a, biz_step=step, event_time=recent(), growing_area=""
+        )
+        assert client.post(reverse(RECORD), data).status_code == 302
+    irrigation, packing = world.lot_a.events.order_by("sequence")[1:]
+    assert irrigation.growing_area == world.area_a
+    assert packing.growing_area is None
 
 
 def test_spraying_needs_the_product_and_interval_which_are_stored_in_details(
