@@ -132,6 +132,23 @@ def test_a_gtin_with_a_wrong_check_digit_or_length_is_refused(
     assert not Lot.objects.filter(code="CAM-1").exists()
 
 
+@pytest.mark.parametrize("code", ["che-a-01", "CHÈ-01", "A B", ""])
+def test_a_taken_or_malformed_lot_code_gets_a_form_error(client, world, editor_a, code):
+    data = lot_form_data(world.lot_a, code=code, status="active")
+    response = client.post(lot_url("add"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Lot.objects.filter(cooperative=world.coop_a).count() == 1
+
+
+def test_the_same_code_is_free_in_another_cooperative(client, world, editor_a):
+    data = lot_form_data(world.lot_a, code="zqxb-01", status="active")
+    response = client.post(lot_url("add"), data)
+    assert response.status_code == 302
+    assert Lot.objects.filter(code="ZQXB-01").count() == 2
+
+
 def test_editing_a_lot_keeps_its_gtin_code_and_cooperative_once_events_exist(
     client, world, editor_a
 ):
