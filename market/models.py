@@ -1,5 +1,7 @@
 """Selling: categories and products (each owned by one cooperative)."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from stdnum import ean
-from stdnum.exceptions import ValidationError as StdnumError
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -20,6 +20,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from producers.gtin import normalise_gtin, validate_gtin
 from producers.models import RICH_TEXT_FEATURES, Certification, Cooperative
 from producers.text import fold, fold_words
 
@@ -87,17 +88,6 @@ class Unit(models.TextChoices):
     BUNCH = "bunch", _("nải")
     PIECE = "piece", _("quả")
     LITRE = "litre", _("lít")
-
-
-def validate_gtin(value: str):
-    if not value.isdigit() or len(value) not in (8, 12, 13, 14):
-        raise ValidationError(_("GTIN gồm 8, 12, 13 hoặc 14 chữ số."), code="invalid")
-    try:
-        ean.validate(value)
-    except StdnumError as exc:
-        raise ValidationError(
-            _("Chữ số kiểm tra của GTIN không đúng."), code="checksum"
-        ) from exc
 
 
 class ProductQuerySet(models.QuerySet):
@@ -247,11 +237,10 @@ class Product(
     def clean(self):
         super().clean()
         if self.gtin:
-            self.gtin = (
-                self.gtin.strip().zfill(14)
-                if self.gtin.strip().isdigit()
-                else self.gtin
-            )
+            # Stored as GTIN-14 so the same trade item never appears twice; an
+            # invalid value is already reported against the field by its validator.
+            with contextlib.suppress(ValidationError):
+                self.gtin = normalise_gtin(self.gtin)
         if self.cooperative_id and self.pk:
             foreign = [
                 c

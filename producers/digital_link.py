@@ -12,11 +12,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from stdnum import ean
-
+from .gtin import gtin_or_none
 from .models import Lot
 
-GTIN_LENGTHS = (8, 12, 13, 14)
 LOT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 PUBLIC_ID = re.compile(r"^[A-Z0-9]{6,16}$")
 # "/01/<gtin>/10/<lot>" anywhere in a pasted URL (a language prefix may precede it).
@@ -26,17 +24,6 @@ _SHORT_PATH = re.compile(r"/l/([^/?#]+)", re.IGNORECASE)
 _ELEMENT_STRING = re.compile(r"^\(01\)\s*(\d+)\s*\(10\)\s*(\S+)$")
 # "08935000000014 CHE-1", "08935000000014/CHE-1", "08935000000014+CHE-1".
 _GTIN_AND_LOT = re.compile(r"^(\d{8,14})\s*[\s/+,;]\s*(\S+)$")
-
-
-def normalize_gtin(value: str) -> str | None:
-    """The GTIN as 14 digits, or None when it is not one (length, letters, check
-    digit): a mistyped GTIN must not silently match another product."""
-    value = (value or "").strip()
-    if not value.isdigit() or len(value) not in GTIN_LENGTHS:
-        return None
-    if not ean.is_valid(value):
-        return None
-    return value.zfill(14)
 
 
 def stored_gtin_forms(gtin14: str) -> list[str]:
@@ -64,7 +51,7 @@ class LotReference:
 
 
 def lot_by_digital_link(gtin: str, code: str) -> Lot | None:
-    gtin14, lot_code = normalize_gtin(gtin), normalize_lot_code(code)
+    gtin14, lot_code = gtin_or_none(gtin), normalize_lot_code(code)
     if gtin14 is None or lot_code is None:
         return None
     return (
@@ -106,7 +93,7 @@ def parse_reference(text: str) -> LotReference | None:
 
 
 def _gtin_reference(gtin: str, code: str) -> LotReference | None:
-    gtin14, lot_code = normalize_gtin(gtin), normalize_lot_code(code)
+    gtin14, lot_code = gtin_or_none(gtin), normalize_lot_code(code)
     if gtin14 is None or lot_code is None:
         return None
     return LotReference(gtin=gtin14, code=lot_code)

@@ -13,34 +13,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from stdnum import ean
-from stdnum.exceptions import ValidationError as NumberError
 
+from .gtin import normalise_gtin  # noqa: F401 - re-exported for the admin forms
 from .models import BusinessStep, Disposition, Lot, TraceEvent
 from .traceability import EventInput, NewEvent, record_event
-
-
-def normalise_gtin(value: str) -> str:
-    """A GTIN-8/12/13/14 as typed (spaces allowed) -> 14 digits, check digit verified.
-
-    Raises ValidationError with a message a cooperative can act on.
-    """
-    digits = "".join(ch for ch in (value or "") if not ch.isspace() and ch != "-")
-    if not digits:
-        return ""
-    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
-        raise ValidationError(
-            _("GTIN gồm 8, 12, 13 hoặc 14 chữ số (mã vạch in trên bao bì)."),
-            code="gtin_format",
-        )
-    try:
-        ean.validate(digits)
-    except NumberError as error:
-        raise ValidationError(
-            _("Số kiểm tra của GTIN không đúng: hãy xem lại các chữ số."),
-            code="gtin_check_digit",
-        ) from error
-    return digits.zfill(14)
 
 
 def normalise_lot_code(value: str) -> str:

@@ -22,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import digital_link, epcis, qr, trace_page, trace_sections
+from .gtin import gtin_or_none
 from .models import Lot
 
 LINKSET_TYPE = "application/linkset+json"
@@ -62,7 +63,7 @@ def _not_found(request, code: str = "", reason: str = ""):
 
 @require_safe
 def lot_digital_link(request, gtin, lot):
-    if digital_link.normalize_gtin(gtin) is None:
+    if gtin_or_none(gtin) is None:
         return _not_found(
             request,
             f"{gtin} {lot}",

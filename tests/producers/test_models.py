@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from producers.gtin import gtin_or_none, normalise_gtin
 from producers.models import Certification, Cooperative
 from tests.producers.factories import CertificationFactory, CooperativeFactory
 
@@ -99,3 +100,23 @@ def test_saving_a_cooperative_gives_it_an_image_collection_and_folded_search_tex
     assert cooperative.collection.name == "HTX Chè Thanh Chương"
     assert "che thanh chuong" in cooperative.search_text
     assert Cooperative.objects.get(pk=cooperative.pk).collection_id is not None
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("8936054010011", "08936054010011"),
+        ("8936 0540 1001 1", "08936054010011"),
+        ("08936054010011", "08936054010011"),
+        ("", ""),
+    ],
+)
+def test_gtins_are_stored_as_fourteen_digits(typed, stored):
+    assert normalise_gtin(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["8936054010012", "89360540100", "893605401001A"])
+def test_a_wrong_gtin_is_refused_with_a_message(typed):
+    with pytest.raises(ValidationError):
+        normalise_gtin(typed)
+    assert gtin_or_none(typed) is None
