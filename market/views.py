@@ -178,6 +178,13 @@ def product_context(product, request) -> dict:
         "season": product.season,
         "today": today,
         "related_products": related_products(product),
+        # The lots sold under this product, newest harvest first: each opens the
+        # trace page its QR code points to.
+        "lots": sorted(
+            product.lots.all(),
+            key=lambda lot: (lot.harvest_date is not None, lot.harvest_date, lot.pk),
+            reverse=True,
+        )[:5],
         "json_ld": product_json_ld(
             product, url=page_url, image_url=image_url, cooperative_url=cooperative_url
         ),

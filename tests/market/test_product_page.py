@@ -15,6 +15,7 @@ from tests.market.factories import CategoryFactory, ProductFactory
 from tests.producers.factories import (
     CertificationFactory,
     CooperativeFactory,
+    LotFactory,
     make_image,
 )
 
@@ -362,3 +363,23 @@ def test_missing_image_file_does_not_break_the_product_page(client, cooperative)
     assert "image" not in json_ld(body)
     listing = client.get("/san-pham/")
     assert listing.status_code == 200
+
+
+def test_the_product_page_links_to_the_trace_pages_of_its_lots(client, product):
+    old = LotFactory(
+        cooperative=product.cooperative,
+        code="CHE-2026-09",
+        harvest_date=datetime.date(2026, 9, 2),
+    )
+    recalled = LotFactory(
+        cooperative=product.cooperative,
+        code="CHE-2026-10",
+        harvest_date=datetime.date(2026, 10, 5),
+        status="recalled",
+        recall_reason="Dư lượng vượt ngưỡng",
+    )
+    product.lots.add(old, recalled)
+    product.save()
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert html.index(recalled.get_absolute_url()) < html.index(old.get_absolute_url())
+    assert "đã thu hồi" in html
