@@ -700,17 +700,19 @@ class LabelSheetForm(forms.Form):
         min_value=1,
         max_value=MAX_LABELS,
         initial=labels.LABELS_PER_PAGE,
-        help_text=_("Mỗi tờ A4 có %(per_page)d nhãn %(width)d × %(height)d mm.")
-        % {
-            "per_page": labels.LABELS_PER_PAGE,
-            "width": labels.LABEL_WIDTH_MM,
-            "height": labels.LABEL_HEIGHT_MM,
-        },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted per form, not at import, so it follows the request's language.
+        self.fields["count"].help_text = _(
+            "Mỗi tờ A4 có %(per_page)d nhãn %(width)d × %(height)d mm."
+        ) % {
+            "per_page": labels.LABELS_PER_PAGE,
+            "width": labels.LABEL_WIDTH_MM,
+            "height": labels.LABEL_HEIGHT_MM,
+        }
         field = self.fields["lot"]
         field.queryset = lots_for(user).order_by("-harvest_date", "code")
         field.show_cooperative = _spans_cooperatives(user)

@@ -29,6 +29,7 @@ from tests.producers.factories import (
     CertificationFactory,
     CooperativeFactory,
     GrowingAreaFactory,
+    UserFactory,
 )
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -503,6 +504,20 @@ def test_month_choices_follow_the_language_of_the_request():
         assert str(labels[1]) == "January"
     with translation.override("vi"):
         assert str(labels[1]) == "Tháng 1"
+
+
+def test_label_sheet_help_follows_the_language_of_the_request(db):
+    """The labels-per-sheet help used to be formatted at import, so in Vietnamese."""
+    from producers.trace_admin import LabelSheetForm
+
+    user = UserFactory(is_superuser=True)
+    with translation.override("en"):
+        english = str(LabelSheetForm(user=user).fields["count"].help_text)
+    with translation.override("vi"):
+        vietnamese = str(LabelSheetForm(user=user).fields["count"].help_text)
+
+    assert english == "Each A4 sheet holds 24 labels of 70 × 37 mm."
+    assert vietnamese == "Mỗi tờ A4 có 24 nhãn 70 × 37 mm."
 
 
 # -- switching language -------------------------------------------------------------
