@@ -1,6 +1,7 @@
 """Who produces and how: cooperatives (the tenants), their areas and certificates."""
 
 import datetime
+import json
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -774,6 +777,19 @@ class TraceEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được xóa."))
+
+    def get_details_display(self):
+        """The details as "key: value" lines, for the admin's event page."""
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            (
+                (key, json.dumps(value, ensure_ascii=False))
+                if isinstance(value, dict | list)
+                else (key, value)
+                for key, value in sorted((self.details or {}).items())
+            ),
+        )
 
 
 class TraceEventInput(models.Model):

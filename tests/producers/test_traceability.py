@@ -289,3 +289,16 @@ def test_the_chain_digest_covers_every_lot_head(lot, recorder, tmp_path):
     assert digest["digest"] == traceability.sha256_hex(
         traceability.canonical_json({"lots": digest["lots"]})
     )
+
+
+def test_the_admin_shows_event_details_as_escaped_lines(lot, recorder):
+    event = record_event(
+        lot,
+        NewEvent(
+            biz_step=BusinessStep.SAMPLING,
+            details={"result": "<b>Đạt</b>", "lab": "Trung tâm Nghệ An"},
+        ),
+        user=recorder,
+    )
+    shown = str(event.get_details_display())
+    assert shown == "lab: Trung tâm Nghệ An<br>result: &lt;b&gt;Đạt&lt;/b&gt;"
