@@ -41,6 +41,18 @@ def validate_commune(value):
         raise ValidationError(_("Mã xã/phường không hợp lệ."), code="invalid")
 
 
+def coordinate_field(verbose_name, limit: int) -> models.DecimalField:
+    """An optional WGS 84 latitude (limit 90) or longitude (limit 180), to 0.1 m."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+    )
+
+
 class CooperativeQuerySet(models.QuerySet):
     def for_user(self, user):
         """The cooperatives a signed-in user may manage (all, for district staff)."""
@@ -88,22 +100,8 @@ class Cooperative(index.Indexed, ClusterableModel):
     member_count = models.PositiveIntegerField(
         _("số thành viên"), null=True, blank=True
     )
-    latitude = models.DecimalField(
-        _("vĩ độ"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("kinh độ"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(_("vĩ độ"), 90)
+    longitude = coordinate_field(_("kinh độ"), 180)
     is_verified = models.BooleanField(
         _("đã xác minh"),
         default=False,
@@ -250,22 +248,8 @@ class GrowingArea(models.Model):
     commune_code = models.PositiveIntegerField(
         _("xã/phường"), validators=[validate_commune], null=True, blank=True
     )
-    latitude = models.DecimalField(
-        _("vĩ độ"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("kinh độ"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(_("vĩ độ"), 90)
+    longitude = coordinate_field(_("kinh độ"), 180)
     hectares = models.DecimalField(
         _("diện tích (ha)"),
         max_digits=10,
