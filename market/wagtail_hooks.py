@@ -11,8 +11,12 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from producers.admin_views import CooperativeOwnedForm, CooperativeScopedSnippetViewSet
-from producers.models import Cooperative, CooperativeLogEntry
+from producers.admin_views import (
+    CooperativeOwnedForm,
+    CooperativeScopedSnippetViewSet,
+    cooperative_filter,
+)
+from producers.models import CooperativeLogEntry
 from producers.permissions import CooperativeOwnedPermissionPolicy
 
 from .models import Category, Product
@@ -61,16 +65,8 @@ class ProductAdminForm(CooperativeOwnedForm):
             field.queryset = field.queryset.select_related("cooperative")
 
 
-def _user_cooperatives(request):
-    if request is None:
-        return Cooperative.objects.none()
-    return Cooperative.objects.for_user(request.user)
-
-
 class ProductFilterSet(WagtailFilterSet):
-    cooperative = django_filters.ModelChoiceFilter(
-        label=_("Hợp tác xã"), queryset=_user_cooperatives
-    )
+    cooperative = cooperative_filter()
     category = django_filters.ModelChoiceFilter(
         label=_("Danh mục"), queryset=Category.objects.select_related("parent")
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -465,3 +466,17 @@ class CooperativeOwnedForm(WagtailAdminModelForm):
                 value.pk if isinstance(value, Cooperative) else cooperative_id_of(value)
             )
         return None
+
+
+def user_cooperatives(request):
+    """The cooperatives a list filter offers: those the requesting user manages."""
+    if request is None:
+        return Cooperative.objects.none()
+    return Cooperative.objects.for_user(request.user)
+
+
+def cooperative_filter(field_name: str = "cooperative"):
+    """The "cooperative" list filter of every cooperative-owned admin listing."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Hợp tác xã"), queryset=user_cooperatives, field_name=field_name
+    )

@@ -27,6 +27,7 @@ from .admin_views import (
     CooperativeScopedDeleteBulkAction,
     CooperativeScopedSnippetViewSet,
     GuardedDeleteView,
+    cooperative_filter,
     out_of_reach_hidden,
     register_deletion_guard,
 )
@@ -151,12 +152,6 @@ class CooperativeFilterSet(WagtailFilterSet):
         fields = ["province_code", "is_verified"]
 
 
-def _user_cooperatives(request):
-    if request is None:
-        return Cooperative.objects.none()
-    return Cooperative.objects.for_user(request.user)
-
-
 class CooperativeViewSet(CooperativeScopedSnippetViewSet):
     model = Cooperative
     icon = "group"
@@ -257,9 +252,7 @@ class CooperativeViewSet(CooperativeScopedSnippetViewSet):
 
 
 class GrowingAreaFilterSet(WagtailFilterSet):
-    cooperative = django_filters.ModelChoiceFilter(
-        label=_("Hợp tác xã"), queryset=_user_cooperatives
-    )
+    cooperative = cooperative_filter()
 
     class Meta:
         model = GrowingArea
@@ -315,9 +308,7 @@ class GrowingAreaViewSet(CooperativeScopedSnippetViewSet):
 
 
 class CertificationFilterSet(WagtailFilterSet):
-    cooperative = django_filters.ModelChoiceFilter(
-        label=_("Hợp tác xã"), queryset=_user_cooperatives
-    )
+    cooperative = cooperative_filter()
     kind = django_filters.ChoiceFilter(
         label=_("Loại"), choices=Certification.Kind.choices
     )
@@ -420,9 +411,7 @@ register_snippet(ProducersViewSetGroup)
 
 
 class MemberFarmerFilterSet(WagtailFilterSet):
-    cooperative = django_filters.ModelChoiceFilter(
-        label=_("Hợp tác xã"), queryset=_user_cooperatives
-    )
+    cooperative = cooperative_filter()
 
     class Meta:
         model = MemberFarmer
@@ -455,9 +444,7 @@ class MemberFarmerViewSet(CooperativeScopedSnippetViewSet):
 
 
 class LotFilterSet(WagtailFilterSet):
-    cooperative = django_filters.ModelChoiceFilter(
-        label=_("Hợp tác xã"), queryset=_user_cooperatives
-    )
+    cooperative = cooperative_filter()
     status = django_filters.ChoiceFilter(
         label=_("Trạng thái"), choices=Lot.Status.choices
     )
@@ -567,11 +554,7 @@ class LotViewSet(CooperativeScopedSnippetViewSet):
 
 
 class TraceEventFilterSet(WagtailFilterSet):
-    cooperative = django_filters.ModelChoiceFilter(
-        label=_("Hợp tác xã"),
-        queryset=_user_cooperatives,
-        field_name="lot__cooperative",
-    )
+    cooperative = cooperative_filter("lot__cooperative")
     biz_step = django_filters.ChoiceFilter(
         label=_("Công đoạn"), choices=BusinessStep.choices
     )
