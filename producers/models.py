@@ -107,6 +107,32 @@ class Cooperative(index.Indexed, ClusterableModel):
         default=False,
         help_text=_("Chỉ cán bộ huyện được đánh dấu hợp tác xã đã xác minh."),
     )
+    # How buyers receive what they order from this cooperative; the market's
+    # checkout offers exactly these options.
+    offers_pickup = models.BooleanField(
+        _("cho nhận tại hợp tác xã"),
+        default=True,
+        help_text=_("Người mua đến địa chỉ của hợp tác xã để nhận hàng."),
+    )
+    offers_delivery = models.BooleanField(_("giao hàng tận nơi"), default=True)
+    delivery_fee = models.PositiveBigIntegerField(
+        _("phí giao hàng (đồng)"),
+        default=30000,
+        help_text=_("Phí giao một đơn, tính bằng đồng, ví dụ 30000."),
+    )
+    free_delivery_from = models.PositiveBigIntegerField(
+        _("miễn phí giao hàng từ (đồng)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Đơn có tiền hàng từ mức này được giao miễn phí; để trống nếu không."
+        ),
+    )
+    orders_email = models.EmailField(
+        _("email nhận đơn hàng"),
+        blank=True,
+        help_text=_("Để trống để dùng email liên hệ của hợp tác xã."),
+    )
     collection = models.OneToOneField(
         Collection,
         verbose_name=_("thư mục ảnh"),
@@ -154,6 +180,15 @@ class Cooperative(index.Indexed, ClusterableModel):
             raise ValidationError(
                 {"commune_code": _("Xã/phường này không thuộc tỉnh đã chọn.")}
             )
+        if not (self.offers_pickup or self.offers_delivery):
+            raise ValidationError(
+                {
+                    "offers_delivery": _(
+                        "Chọn ít nhất một cách nhận hàng: tại hợp tác xã hoặc "
+                        "giao tận nơi."
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs):
         self.search_text = fold(
@@ -171,6 +206,19 @@ class Cooperative(index.Indexed, ClusterableModel):
     @property
     def province_name(self):
         return places.province_name(self.province_code)
+
+    @property
+    def order_notification_email(self) -> str:
+        return self.orders_email or self.email
+
+    def delivery_fee_for(self, goods_total: int) -> int:
+        """The delivery fee for an order of `goods_total` dong from this cooperative."""
+        if (
+            self.free_delivery_from is not None
+            and goods_total >= self.free_delivery_from
+        ):
+            return 0
+        return self.delivery_fee
 
     @property
     def commune_name(self):

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import market.fields
-import market.models
+import producers.gtin
 import modelsearch.index
 import wagtail.fields
 import wagtail.models.preview
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('min_order_quantity', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='số lượng đặt tối thiểu')),
                 ('season_months', market.fields.MonthsField(blank=True, default=0, help_text='Các tháng có sản phẩm tươi; để trống nếu có quanh năm.', verbose_name='mùa vụ')),
                 ('ocop_stars', models.PositiveSmallIntegerField(blank=True, choices=[(3, '3 ★'), (4, '4 ★'), (5, '5 ★')], null=True, verbose_name='hạng OCOP')),
-                ('gtin', models.CharField(blank=True, help_text='Mã vạch GS1 in trên bao bì, nếu có.', max_length=14, validators=[market.models.validate_gtin], verbose_name='mã GTIN (mã vạch)')),
+                ('gtin', models.CharField(blank=True, help_text='Mã vạch GS1 in trên bao bì, nếu có.', max_length=14, validators=[producers.gtin.validate_gtin], verbose_name='mã GTIN (mã vạch)')),
                 ('search_text', models.TextField(blank=True, default='', editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

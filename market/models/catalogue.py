@@ -24,8 +24,8 @@ from producers.gtin import normalise_gtin, validate_gtin
 from producers.models import RICH_TEXT_FEATURES, Certification, Cooperative
 from producers.text import fold, fold_words
 
-from .fields import MonthsField, mask_to_months, month_bit
-from .images import CARD_IMAGE, renditions_prefetch
+from ..fields import MonthsField, mask_to_months, month_bit
+from ..images import CARD_IMAGE, renditions_prefetch
 
 
 class Category(models.Model):
@@ -260,11 +260,18 @@ class Product(
     def get_absolute_url(self):
         return reverse("market:product_detail", kwargs={"slug": self.slug})
 
+    def with_content_json(self, content):
+        # Stock is live state moved by orders (market/stock.py), not content: a
+        # revision published or reverted later must not write an old count back.
+        obj = super().with_content_json(content)
+        obj.stock = self.stock
+        return obj
+
     def get_preview_template(self, request, mode_name):
         return "market/product_detail.html"
 
     def get_preview_context(self, request, mode_name):
-        from .views import product_context
+        from ..views import product_context
 
         return product_context(self, request)
 
