@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -147,3 +148,44 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 MARKET_CATALOGUE_PAGE_SIZE = 24
 MARKET_SITE_TAGLINE = _("Nông sản sạch từ các hợp tác xã Nghệ An")
+
+# Buying (market/ordering.py, market/payments/)
+# How long units stay held for an order waiting for its payment. Stripe lets a
+# Checkout Session live from 30 minutes to 24 hours.
+MARKET_CARD_PAYMENT_MINUTES = int(os.environ.get("MARKET_CARD_PAYMENT_MINUTES", "30"))
+MARKET_BANK_TRANSFER_HOURS = int(os.environ.get("MARKET_BANK_TRANSFER_HOURS", "24"))
+# The marketplace's cut of each delivered fulfilment, in percent.
+MARKET_PLATFORM_FEE_PERCENT = os.environ.get("MARKET_PLATFORM_FEE_PERCENT", "5")
+# The account buyers pay bank transfers into (VietQR / NAPAS 247).
+MARKET_BANK_BIN = os.environ.get("MARKET_BANK_BIN", "970405")
+MARKET_BANK_NAME = os.environ.get("MARKET_BANK_NAME", "Agribank")
+MARKET_BANK_ACCOUNT = os.environ.get("MARKET_BANK_ACCOUNT", "3600205123456")
+MARKET_BANK_ACCOUNT_NAME = os.environ.get(
+    "MARKET_BANK_ACCOUNT_NAME", "BAN QUAN LY CHO NONG SAN"
+)
+# Where district staff hear about orders that need a person.
+MARKET_STAFF_EMAIL = os.environ.get("MARKET_STAFF_EMAIL", "")
+
+# Stripe: keys and the API's base address come from the environment, so tests
+# point the real SDK at a local fake.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+# What Stripe accepts for one VND charge: at least about 0.50 USD, at most
+# eight digits.
+STRIPE_MIN_AMOUNT_VND = int(os.environ.get("STRIPE_MIN_AMOUNT_VND", "13000"))
+STRIPE_MAX_AMOUNT_VND = int(os.environ.get("STRIPE_MAX_AMOUNT_VND", "99999999"))
+
+# Background work (django-tasks): run at once by default; production names a
+# worker backend in TASKS_BACKEND.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Chợ Nông Sản Nghệ An <no-reply@localhost>"
+)

@@ -13,3 +13,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Stripe calls go to a local fake started by the tests (tests/fake_stripe.py).
+STRIPE_SECRET_KEY = "sk_test_local_fake"  # noqa: S105
+STRIPE_PUBLISHABLE_KEY = "pk_test_local_fake"
+STRIPE_WEBHOOK_SECRET = "whsec_test_local_fake"  # noqa: S105
+STRIPE_API_BASE = "http://127.0.0.1:9"
