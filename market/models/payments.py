@@ -17,12 +17,13 @@ class Payment(models.Model):
         EXPIRED = "expired", _("Hết hạn")
         REFUNDED = "refunded", _("Đã hoàn tiền")
 
-    # A payment only moves forward; REFUNDED may follow SUCCEEDED, nothing else.
+    # A payment only moves forward. Money may still arrive for a session whose
+    # hold lapsed (EXPIRED -> SUCCEEDED); it is then kept or refunded.
     FLOW = {
         Status.PENDING: {Status.SUCCEEDED, Status.FAILED, Status.EXPIRED},
         Status.SUCCEEDED: {Status.REFUNDED},
         Status.FAILED: set(),
-        Status.EXPIRED: set(),
+        Status.EXPIRED: {Status.SUCCEEDED},
         Status.REFUNDED: set(),
     }
 

@@ -1,0 +1,39 @@
+"""Who hears about an order, and when: each function enqueues e-mails after commit.
+
+Called explicitly by `market.ordering` and `market.fulfilment` (never from
+signals); the sending itself happens in `market.tasks`, outside the request.
+"""
+
+from django.db import transaction
+
+from . import tasks
+
+
+def _after_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def order_placed(order) -> None:
+    """The buyer's confirmation: a cash-on-delivery order, or a paid one."""
+    _after_commit(tasks.send_order_confirmation, order.pk)
+
+
+def awaiting_bank_transfer(order) -> None:
+    """The buyer's bank transfer instructions (account, amount, reference)."""
+    _after_commit(tasks.send_bank_transfer_instructions, order.pk)
+
+
+def new_order_for_cooperatives(order) -> None:
+    """Each cooperative in the order hears about its part."""
+    for fulfilment_id in order.fulfilments.values_list("pk", flat=True):
+        _after_commit(tasks.send_new_order_to_cooperative, fulfilment_id)
+
+
+def fulfilment_changed(fulfilment, event) -> None:
+    """The buyer hears that a cooperative moved their part on."""
+    _after_commit(tasks.send_fulfilment_update, fulfilment.pk, event.pk)
+
+
+def staff_attention(order) -> None:
+    """District staff hear about an order that needs a person."""
+    _after_commit(tasks.send_staff_attention, order.pk)
