@@ -264,7 +264,8 @@ class Product(
         # Stock is live state moved by orders (market/stock.py), not content: a
         # revision published or reverted later must not write an old count back.
         obj = super().with_content_json(content)
-        obj.stock = self.stock
+        live = Product.objects.filter(pk=self.pk).values_list("stock", flat=True)
+        obj.stock = next(iter(live), self.stock) if self.pk else self.stock
         return obj
 
     def get_preview_template(self, request, mode_name):

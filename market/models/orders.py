@@ -59,7 +59,8 @@ class Order(models.Model):
         Status.PLACED: {Status.COMPLETED, Status.CANCELLED},
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),
-        Status.EXPIRED: set(),
+        # Money that arrives after the hold lapsed revives or cancels the order.
+        Status.EXPIRED: {Status.PLACED, Status.CANCELLED},
     }
 
     number = models.CharField(_("mã đơn hàng"), max_length=20, unique=True)
