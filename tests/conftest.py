@@ -2,11 +2,21 @@ import os
 
 import pytest
 
+from tests import no_internet
+
+# The fake Stripe and its `fake_stripe` fixture, for any test that pays by card.
+pytest_plugins = ["tests.fake_stripe"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
 # by the live server fixture and by the tests themselves are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_configure(config):
+    """Nothing in the suite reaches the internet: only loopback connects."""
+    no_internet.install()
 
 
 @pytest.fixture(scope="session")
