@@ -1,6 +1,8 @@
 """Test settings: fast hashing, in-memory mail, isolated media."""
 
+import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -13,6 +15,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: threads racing for stock in the tests
+    # then wait for SQLite's write lock as the running site does.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"market-test-{os.getpid()}.sqlite3")
+    }
 # Stripe calls go to a local fake started by the tests (tests/fake_stripe.py).
 STRIPE_SECRET_KEY = "sk_test_local_fake"  # noqa: S105
 STRIPE_PUBLISHABLE_KEY = "pk_test_local_fake"
