@@ -309,3 +309,28 @@ def test_publishing_an_old_revision_keeps_the_live_stock(two_cooperatives):
 
     tea.refresh_from_db()
     assert tea.stock == 7
+
+
+def test_expire_unpaid_orders_command_returns_units_of_overdue_transfers(
+    two_cooperatives,
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    tea, _orange = two_cooperatives
+    order = place([(tea, 3)], payment_method=PaymentMethod.BANK_TRANSFER)
+    Order.objects.filter(pk=order.pk).update(
+        payment_due_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    out = StringIO()
+    call_command("expire_unpaid_orders", "--dry-run", stdout=out)
+    assert order.number in out.getvalue()
+    tea.refresh_from_db()
+    assert tea.stock == 7
+
+    call_command("expire_unpaid_orders", stdout=out)
+    assert "1 order(s) expired." in out.getvalue()
+    tea.refresh_from_db()
+    assert tea.stock == 10
