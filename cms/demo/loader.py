@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from stdnum import ean
 from wagtail.images import get_image_model
@@ -26,7 +27,7 @@ from wagtail.models import Collection, Page, Site
 
 from cms.models import HomePage
 from market.fields import months_to_mask
-from market.models import Category, Product, ProductImage
+from market.models import Category, Order, Product, ProductImage
 from producers import roles
 from producers.models import (
     Certification,
@@ -41,6 +42,7 @@ from producers.models import (
 
 from . import data, images
 from . import lots as demo_lots
+from . import orders as demo_orders
 
 ADMIN = ("admin", "admin-demo-2026")
 DISTRICT_STAFF = ("huyen", "huyen-demo-2026")
@@ -80,6 +82,7 @@ class Summary:
             "member_farmers": MemberFarmer.objects.count(),
             "lots": Lot.objects.count(),
             "trace_events": TraceEvent.objects.count(),
+            "orders": Order.objects.count(),
         }
 
 
@@ -127,6 +130,15 @@ def load(*, small: bool = False) -> Summary:
                 )
         _home_page(admin, summary)
         summary.logins.extend(role_logins)
+        buyer = _user(*demo_orders.BUYER, first_name="Nguyễn Thị Hoa")
+        summary.logins.append(Login(*demo_orders.BUYER, "người mua (/tai-khoan/)"))
+    # Demo orders e-mail nobody (their buyers are made up); the e-mails go out
+    # when this transaction commits, still inside the override.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        demo_orders.load_orders(buyer)
     return summary
 
 
@@ -326,7 +338,6 @@ def _product(
         "description": item.description,
         "unit": item.unit,
         "price": item.price,
-        "stock": item.stock,
         "min_order_quantity": item.min_order,
         "season_months": months_to_mask(item.season),
         "ocop_stars": item.ocop_stars,
@@ -340,7 +351,8 @@ def _product(
         return product
 
     if product is None:
-        product = Product(slug=item.slug, live=False)
+        # Stock is live state that orders move, not revision content: set once.
+        product = Product(slug=item.slug, live=False, stock=item.stock)
     for name, value in values.items():
         setattr(product, name, value)
     product.images = [ProductImage(image=image, caption=item.name)]

@@ -16,7 +16,7 @@ from wagtail.models import Page, Revision, Site
 from cms.demo import data
 from cms.demo.loader import COOPERATIVE_PASSWORD, gtin
 from cms.models import HomePage
-from market.models import Category, Product
+from market.models import Category, Order, Product
 from producers import places
 from producers.models import Certification, Cooperative, GrowingArea, Membership
 
@@ -41,6 +41,7 @@ def row_counts() -> dict[str, int]:
         "images": get_image_model().objects.count(),
         "users": get_user_model().objects.count(),
         "memberships": Membership.objects.count(),
+        "orders": Order.objects.count(),
     }
 
 
@@ -56,6 +57,7 @@ def test_running_the_demo_command_twice_gives_the_same_rows_and_no_new_revisions
     assert first["cooperatives"] == 2
     assert first["categories"] == len(data.CATEGORIES)
     assert first["products"] == 2 * data.SMALL_PRODUCTS_PER_COOPERATIVE
+    assert first["orders"] >= 1
 
 
 @pytest.mark.django_db
