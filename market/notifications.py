@@ -1,7 +1,11 @@
-"""Who hears about an order, and when: each function enqueues e-mails after commit.
+"""Who hears about an order, and when: each function queues an e-mail task after
+commit.
 
-Called explicitly by `market.ordering` and `market.fulfilment` (never from
-signals); the sending itself happens in `market.tasks`, outside the request.
+Called explicitly by the code that changes an order (`market.ordering`,
+`market.fulfilment`), never from signals. The task runs only once the
+transaction that made the change has committed, so a rolled-back checkout
+sends nothing and the task reads committed rows. Tasks take primary keys and
+do the sending outside the request (`market.tasks`, `market.emails`).
 """
 
 from django.db import transaction
@@ -19,19 +23,23 @@ def order_placed(order) -> None:
 
 
 def awaiting_bank_transfer(order) -> None:
-    """The buyer's bank transfer instructions (account, amount, reference)."""
+    """The buyer's bank transfer instructions (account, amount, reference, QR)."""
     _after_commit(tasks.send_bank_transfer_instructions, order.pk)
 
 
 def new_order_for_cooperatives(order) -> None:
-    """Each cooperative in the order hears about its part."""
+    """Each cooperative in the order hears about its part, in its own e-mail."""
     for fulfilment_id in order.fulfilments.values_list("pk", flat=True):
         _after_commit(tasks.send_new_order_to_cooperative, fulfilment_id)
 
 
 def fulfilment_changed(fulfilment, event) -> None:
-    """The buyer hears that a cooperative moved their part on."""
-    _after_commit(tasks.send_fulfilment_update, fulfilment.pk, event.pk)
+    """The buyer hears that a cooperative moved their part on.
+
+    `event` is the `OrderEvent` recording the move: the e-mail tells what it
+    says, even if the part has moved again by the time the task runs.
+    """
+    _after_commit(tasks.send_fulfilment_update, event.pk)
 
 
 def staff_attention(order) -> None:
