@@ -25,7 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from producers.permissions import cooperative_ids_for, sees_all_cooperatives
 
 from . import notifications, settlement, stock
-from .models import Fulfilment, Order, OrderEvent, Payment, PaymentMethod
+from .models import (
+    DeliveryMethod,
+    Fulfilment,
+    Order,
+    OrderEvent,
+    Payment,
+    PaymentMethod,
+)
 from .money import format_vnd
 from .ordering import log_event
 
@@ -78,10 +85,19 @@ class FulfilmentAction:
     #: Shown once the move is done.
     done_message: ClassVar[str]
 
+    #: The button for a part the buyer picks up at the cooperative, if different.
+    pickup_label: ClassVar[str | None] = None
+
     def __init__(self, fulfilment: Fulfilment, *, user=None, note: str = ""):
         self.fulfilment = fulfilment
         self.user = user
         self.note = (note or "").strip()
+
+    @classmethod
+    def label_for(cls, fulfilment: Fulfilment) -> str:
+        if cls.pickup_label and fulfilment.delivery_method == DeliveryMethod.PICKUP:
+            return cls.pickup_label
+        return cls.label
 
     # -- checks ---------------------------------------------------------------
 
@@ -204,6 +220,7 @@ class ShipAction(FulfilmentAction):
     name = "ship"
     target = Status.SHIPPED
     label = _("Giao cho vận chuyển")
+    pickup_label = _("Báo người mua đến nhận")
     done_message = _("Phần đơn %(order)s đang được giao.")
 
     def apply(self, fulfilment):
@@ -219,6 +236,7 @@ class DeliverAction(FulfilmentAction):
     name = "deliver"
     target = Status.DELIVERED
     label = _("Đã giao cho người mua")
+    pickup_label = _("Người mua đã nhận hàng")
     done_message = _("Phần đơn %(order)s đã giao xong.")
 
     def apply(self, fulfilment):

@@ -1,25 +1,40 @@
-"""Admin for products (per cooperative, with drafts and revisions) and categories."""
+"""Admin for products (per cooperative, with drafts and revisions), categories,
+and orders (see market/order_admin.py: fulfilments, orders, payouts, ledger, stock)."""
 
 import django_filters
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
 from wagtail.admin.ui.tables import Column, NumberColumn, UpdatedAtColumn
+from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    EditView,
+    InspectView,
+    SnippetViewSetGroup,
+)
 
 from producers.admin_views import (
     CooperativeOwnedForm,
     CooperativeScopedSnippetViewSet,
+    FoldedSearchIndexView,
     cooperative_filter,
 )
 from producers.models import CooperativeLogEntry
 from producers.permissions import CooperativeOwnedPermissionPolicy
 
-from .models import Category, Product
+from . import order_admin
+from .models import Category, Fulfilment, Payout, Product
 
 register_permission_policy(
     Product, CooperativeOwnedPermissionPolicy(Product), exact_class=True
@@ -28,7 +43,25 @@ register_permission_policy(
 
 @hooks.register("register_log_actions")
 def register_product_log_model(actions):
-    actions.register_model(Product, CooperativeLogEntry)
+    # Logged per cooperative, so the site history shows editors only theirs.
+    for model in (Product, Fulfilment, Payout):
+        actions.register_model(model, CooperativeLogEntry)
+
+    @actions.register_action("market.stock_adjust")
+    class StockAdjusted(LogFormatter):
+        label = _("Điều chỉnh tồn kho")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Tồn kho: %(before)s → %(after)s") % {
+                "before": data.get("before", "?"),
+                "after": data.get("after", "?"),
+            }
+
+
+@hooks.register("register_admin_viewset")
+def register_order_admin():
+    return [order_admin.OrdersViewSetGroup(), order_admin.StockViewSet()]
 
 
 @hooks.register("register_district_staff_permissions")
@@ -46,6 +79,12 @@ def cooperative_editor_market_permissions():
         "market.publish_product",
         "market.lock_product",
         "market.unlock_product",
+        # Their cooperative's parts of orders: seen and moved on (never edited
+        # or deleted: transitions only); payouts and the ledger are read-only.
+        "market.view_fulfilment",
+        "market.change_fulfilment",
+        "market.view_payout",
+        "market.view_ledgerentry",
     ]
 
 
@@ -77,11 +116,39 @@ class ProductFilterSet(WagtailFilterSet):
         fields = ["cooperative", "category", "live"]
 
 
+class ProductIndexView(FoldedSearchIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        button = order_admin.stock_button(self.request.user, instance)
+        return [*buttons, button] if button else buttons
+
+
+class StockButtonMixin:
+    """The product's page headers offer "adjust stock" (the form has no stock)."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        button = order_admin.stock_button(self.request.user, self.object)
+        return [*buttons, button] if button else buttons
+
+
+class ProductEditView(StockButtonMixin, EditView):
+    pass
+
+
+class ProductInspectView(StockButtonMixin, InspectView):
+    pass
+
+
 class ProductViewSet(CooperativeScopedSnippetViewSet):
     model = Product
     icon = "pick"
     menu_label = _("Sản phẩm")
     base_form_class = ProductAdminForm
+    index_view_class = ProductIndexView
+    edit_view_class = ProductEditView
+    inspect_view_class = ProductInspectView
     inspect_view_enabled = True
     folded_search_field = "search_text"
     list_select_related = ("cooperative", "category", "category__parent")
@@ -153,10 +220,18 @@ class ProductViewSet(CooperativeScopedSnippetViewSet):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("price"), FieldPanel("unit")]),
-                FieldRowPanel([FieldPanel("stock"), FieldPanel("min_order_quantity")]),
+                FieldPanel("min_order_quantity"),
+                # Stock is moved by orders while a draft is open; a published
+                # revision must not overwrite it, so it has its own page.
+                HelpPanel(
+                    content=_(
+                        "Tồn kho không sửa trong trang này: dùng nút “Điều chỉnh "
+                        "tồn kho” trong danh sách sản phẩm."
+                    )
+                ),
                 FieldPanel("season_months"),
             ],
-            heading=_("Giá, tồn kho và mùa vụ"),
+            heading=_("Giá và mùa vụ"),
         ),
         MultiFieldPanel(
             [

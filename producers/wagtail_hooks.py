@@ -240,6 +240,18 @@ class CooperativeViewSet(CooperativeScopedSnippetViewSet):
             ],
             heading=_("Liên hệ"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("offers_pickup"), FieldPanel("offers_delivery")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("delivery_fee"), FieldPanel("free_delivery_from")]
+                ),
+                FieldPanel("orders_email"),
+            ],
+            heading=_("Bán hàng và giao hàng"),
+        ),
         # Only district staff may verify; for others the field is left out of the
         # form entirely, so a forged POST cannot set it either.
         FieldPanel("is_verified", permission=VERIFY),

@@ -4,6 +4,7 @@ Cooperative B's rows carry the marker "ZQXB" in their names, so a test can asser
 B never shows up in a page rendered for A's editor.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Model
@@ -12,7 +13,19 @@ from wagtail.images import get_image_model
 from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from market.models import Product
+from market import fulfilment as fulfilment_actions
+from market import ordering, settlement
+from market.models import (
+    DeliveryMethod,
+    Fulfilment,
+    LedgerEntry,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PaymentMethod,
+    Payout,
+    Product,
+)
 from producers.models import (
     BusinessStep,
     Certification,
@@ -29,6 +42,7 @@ from producers.models import (
 from producers.roles import add_member, make_district_staff
 from producers.traceability import NewEvent, record_event
 from tests.market.factories import CategoryFactory, ProductFactory
+from tests.market.orders import place
 from tests.producers.factories import (
     CertificationFactory,
     CooperativeFactory,
@@ -65,6 +79,15 @@ class World:
     lot_b: Lot
     event_a: TraceEvent
     event_b: TraceEvent
+    # Orders: A's alone, one shared by A and B, B's alone (paid by bank transfer).
+    order_a: Order
+    fulfilment_a: Fulfilment
+    shared_order: Order
+    shared_a: Fulfilment
+    shared_b: Fulfilment
+    order_b: Order
+    fulfilment_b: Fulfilment
+    payout_b: Payout
 
     def b_objects(self) -> dict[type[Model], Model]:
         return {
@@ -77,6 +100,8 @@ class World:
             MemberFarmer: self.farmer_b,
             Lot: self.lot_b,
             TraceEvent: self.event_b,
+            Fulfilment: self.fulfilment_b,
+            Payout: self.payout_b,
         }
 
 
@@ -153,7 +178,9 @@ def build_world() -> World:
         NewEvent(biz_step=BusinessStep.COMMISSIONING, notes="Thu hoạch ZQXB"),
         user=editor_b,
     )
+    orders = _build_orders(coop_a, coop_b, product_a, product_b, editor_b, staff)
     return World(
+        **orders,
         coop_a=coop_a,
         coop_b=coop_b,
         editor_a=editor_a,
@@ -176,6 +203,50 @@ def build_world() -> World:
         event_a=event_a,
         event_b=event_b,
     )
+
+
+def _build_orders(coop_a, coop_b, product_a, product_b, editor_b, staff) -> dict:
+    """Orders in every state an admin view shows, B's marked with "ZQXB"."""
+    Product.objects.filter(pk__in=[product_a.pk, product_b.pk]).update(stock=50)
+    order_a = place([(product_a, 1)], contact_name="Trần Văn Minh")
+    # A buyer of both: A's editor sees the buyer and A's part, never B's lines,
+    # B's tracking note or B's part of the history.
+    shared_order = place(
+        [(product_a, 2), (product_b, 1)],
+        contact_name="Lê Thị Hoa",
+        delivery={coop_b.pk: DeliveryMethod.PICKUP},
+    )
+    shared_b = shared_order.fulfilments.get(cooperative=coop_b)
+    for name in ("confirm", "pack"):
+        getattr(fulfilment_actions, name)(shared_b, user=editor_b)
+    fulfilment_actions.ship(shared_b, user=editor_b, tracking_note="Xe ZQXB")
+    fulfilment_actions.deliver(shared_b, user=editor_b)
+    order_b = place(
+        [(product_b, 3)],
+        payment_method=PaymentMethod.BANK_TRANSFER,
+        contact_name="Khách ZQXB",
+        email="zqxb@example.vn",
+        note="Ghi chú ZQXB",
+    )
+    ordering.mark_paid(order_b, amount=order_b.total, user=staff, source="bank")
+    payout_b = settlement.record_payout(
+        cooperative=coop_b,
+        amount=10000,
+        paid_on=datetime.date(2026, 11, 25),
+        reference="ZQXB-UNC-1",
+        note="Chi ZQXB",
+        user=staff,
+    )
+    return {
+        "order_a": order_a,
+        "fulfilment_a": order_a.fulfilments.get(),
+        "shared_order": shared_order,
+        "shared_a": shared_order.fulfilments.get(cooperative=coop_a),
+        "shared_b": Fulfilment.objects.get(pk=shared_b.pk),
+        "order_b": Order.objects.get(pk=order_b.pk),
+        "fulfilment_b": order_b.fulfilments.get(),
+        "payout_b": payout_b,
+    }
 
 
 def snapshot(world: World) -> dict:
@@ -217,6 +288,20 @@ def snapshot(world: World) -> dict:
         ),
         "event_inputs": TraceEventInput.objects.filter(lot__cooperative=b).count(),
         "evidence": TraceEvidence.objects.filter(event__lot__cooperative=b).count(),
+        "fulfilments": list(
+            Fulfilment.objects.filter(cooperative=b).order_by("pk").values()
+        ),
+        "order_b": list(Order.objects.filter(pk=world.order_b.pk).values()),
+        "order_lines": list(
+            OrderLine.objects.filter(fulfilment__cooperative=b).order_by("pk").values()
+        ),
+        "order_events": OrderEvent.objects.filter(
+            order__fulfilments__cooperative=b
+        ).count(),
+        "ledger": list(
+            LedgerEntry.objects.filter(cooperative=b).order_by("pk").values()
+        ),
+        "payouts": list(Payout.objects.filter(cooperative=b).order_by("pk").values()),
     }
     return state
 
@@ -237,7 +322,6 @@ def product_form_data(world: World, product=None, **overrides) -> dict:
         "description": rich_text("<p>mô tả</p>"),
         "unit": product.unit,
         "price": product.price,
-        "stock": product.stock,
         "min_order_quantity": product.min_order_quantity,
         "certifications": list(product.certifications.values_list("pk", flat=True)),
         "ocop_stars": "",
@@ -268,6 +352,11 @@ def cooperative_form_data(cooperative, **overrides) -> dict:
         "member_count": "",
         "latitude": "",
         "longitude": "",
+        "offers_pickup": "on",
+        "offers_delivery": "on",
+        "delivery_fee": cooperative.delivery_fee,
+        "free_delivery_from": cooperative.free_delivery_from or "",
+        "orders_email": cooperative.orders_email,
         "is_verified": "on",
         "photos": inline_formset([]),
     }
@@ -348,6 +437,16 @@ def record_event_form_data(lot, **overrides) -> dict:
 
 def form_data_for(world: World, obj) -> dict:
     """Valid edit data for one of the tenant models, free of B's marker text."""
+    if isinstance(obj, Fulfilment):
+        return {"note": "Đã bị sửa"}
+    if isinstance(obj, Payout):
+        return {
+            "cooperative": obj.cooperative_id,
+            "amount": "1",
+            "paid_on": "2026-11-20",
+            "reference": "DA-BI-SUA",
+            "note": "",
+        }
     if isinstance(obj, Lot):
         return lot_form_data(obj)
     if isinstance(obj, MemberFarmer):

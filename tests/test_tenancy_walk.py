@@ -198,6 +198,9 @@ def walk(world):
     # lot in the address or in the posted form.
     yield from _trace_tool_visits(world)
 
+    # Orders, the ledger and stock, outside the model viewsets' own patterns.
+    yield from _order_visits(world)
+
     # Pages that list across models.
     for name in [
         "wagtailadmin_home",
@@ -253,6 +256,59 @@ def _trace_tool_visits(world):
     labels = reverse("trace_labels:index")
     yield Visit("trace:labels", f"{labels}?lot={lot_b.pk}&count=24", True)
     yield Visit("trace:labels:form", labels, False)
+
+
+def _order_visits(world):
+    # Whole orders are district staff's: refused to every editor, even for
+    # orders with a part of their own.
+    for order in (world.order_b, world.shared_order, world.order_a):
+        for name in ("inspect", "bank_received", "resolve"):
+            yield Visit(
+                f"orders:{name}",
+                reverse(f"market_orders:{name}", args=(order.pk,)),
+                True,
+                {"amount": str(order.total), "note": "Đã bị sửa"},
+            )
+    for name in ("index", "index_results"):
+        orders = reverse(f"market_orders:{name}")
+        yield Visit(f"orders:{name}", orders, True)
+        yield Visit(f"orders:{name}:csv", f"{orders}?export=csv", True)
+        yield Visit(f"orders:{name}:search", f"{orders}?q={MARKER[:-1]}", True)
+
+    # A's own part of an order shared with B: B's lines, tracking note and
+    # history stay out of it.
+    yield Visit(
+        "fulfilments:shared_a",
+        reverse("market_fulfilments:inspect", args=(world.shared_a.pk,)),
+        False,
+        {"note": "Đã bị sửa"},
+    )
+    # B's parts, as well as the one in the shared order, by each action.
+    for name in ("confirm", "pack", "ship", "deliver", "cancel", "inspect"):
+        yield Visit(
+            f"fulfilments:{name}:shared_b",
+            reverse(f"market_fulfilments:{name}", args=(world.shared_b.pk,)),
+            True,
+            {"note": "Đã bị sửa"},
+        )
+    ledger = reverse("market_ledger:statement", args=(world.coop_b.pk,))
+    yield Visit("ledger:statement", ledger, True)
+    yield Visit("ledger:statement:csv", f"{ledger}?export=csv", True)
+    yield Visit(
+        "ledger:statement:dates",
+        f"{ledger}?date_from=2020-01-01&date_to=2030-01-01&export=csv",
+        True,
+    )
+    own = reverse("market_ledger:statement", args=(world.coop_a.pk,))
+    yield Visit("ledger:own", own, False)
+    yield Visit("ledger:own:csv", f"{own}?export=csv", False)
+    yield Visit("ledger:index", reverse("market_ledger:index"), False)
+    yield Visit(
+        "stock:index",
+        reverse("market_stock:index", args=(world.product_b.pk,)),
+        True,
+        {"mode": "set", "quantity": "0", "expected": "50", "note": ""},
+    )
 
 
 def _body(response) -> str:
@@ -345,5 +401,6 @@ def test_the_walk_reaches_b_objects_for_their_own_editor(client):
         "record",
         "recall",
         "labels",
+        "statement",
     ]:
         assert name in opened, f"B's editor could not open {name}"
