@@ -99,7 +99,15 @@ class CheckoutForm(forms.Form):
         label=_("Tỉnh/thành phố"), coerce=int, choices=places.province_choices
     )
     commune = forms.IntegerField(
-        label=_("Xã/phường"), min_value=1, max_value=10**9, widget=forms.Select
+        label=_("Xã/phường"),
+        min_value=1,
+        max_value=10**9,
+        widget=forms.Select,
+        error_messages={
+            "invalid": _("Chọn một xã/phường trong danh sách."),
+            "min_value": _("Chọn một xã/phường trong danh sách."),
+            "max_value": _("Chọn một xã/phường trong danh sách."),
+        },
     )
     street = forms.CharField(
         label=_("Địa chỉ (thôn, xóm, số nhà, đường)"),
