@@ -160,7 +160,11 @@ class FakeStripe:
     def start(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        ).start()
         return self
 
     def stop(self):
@@ -409,6 +413,8 @@ class FakeStripe:
                     f"expired. This session has a status of {session['status']}.",
                 )
             session["status"] = "expired"
+            # Stripe reports it too; tests deliver it when they choose.
+            self.record_event("checkout.session.expired", session)
         return session
 
     def _create_refund(self, params: dict) -> dict:

@@ -321,18 +321,27 @@ def _payment_intent_of(payment: Payment) -> str:
 def expire_session(payment: Payment) -> bool:
     """Close the payment's Checkout Session so the buyer can no longer pay it.
 
-    Returns True if this call expired it, False if there was no session or it
-    was already expired or complete.
+    Returns True when nobody can pay into the session any more: this call
+    expired it, it had expired before, or none was ever opened. Returns False
+    when it was completed (its webhook settles the order) or Stripe could not
+    be asked (try again later).
     """
     if not payment.stripe_session_id:
-        return False
+        return True
+    sessions = client().v1.checkout.sessions
     try:
-        client().v1.checkout.sessions.expire(
+        session = sessions.expire(
             payment.stripe_session_id,
             options={"idempotency_key": f"{payment.idempotency_key}-expire"},
         )
     except stripe.InvalidRequestError as error:
-        # Stripe refuses to expire a session that is not open any more.
+        # Stripe refuses to expire a session that is no longer open: ask why.
         logger.info("Session of %s not expired: %s", payment, error)
+        try:
+            session = sessions.retrieve(payment.stripe_session_id)
+        except stripe.StripeError:
+            return False
+    except stripe.StripeError as error:
+        logger.warning("Could not expire the session of %s: %s", payment, error)
         return False
-    return True
+    return session.status == "expired"
