@@ -853,6 +853,13 @@ class PayoutCreateView(generic.CreateView):
         log(instance=instance, action="wagtail.create", content_changed=True)
         return instance
 
+    def get_edit_url(self):
+        # A payout is never edited; its page is the place to look at it.
+        return reverse("market_payouts:inspect", args=(self.object.pk,))
+
+    def get_success_buttons(self):
+        return [messages.button(self.get_edit_url(), gettext("Xem"))]
+
     def get_success_url(self):
         return reverse(LEDGER_STATEMENT_URL_NAME, args=(self.object.cooperative_id,))
 

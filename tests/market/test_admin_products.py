@@ -5,6 +5,7 @@ from django.urls import reverse
 from wagtail.models import Revision
 
 from market.models import Product
+from producers.models import CooperativeLogEntry
 from tests.market.factories import ProductFactory
 from tests.producers.factories import make_image
 from tests.tenancy import MARKER, build_world, product_form_data
@@ -248,3 +249,126 @@ def test_editor_previews_unsaved_changes_without_publishing_them(client, world):
     assert "Chè xanh bản xem trước" in page.content.decode()
     world.product_a.refresh_from_db()
     assert world.product_a.name != "Chè xanh bản xem trước"
+
+
+# --- Stock: its own page, never the product form -----------------------------------
+
+
+def stock_url(product):
+    return reverse("market_stock:index", args=[product.pk])
+
+
+def _stock(product):
+    return Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+
+
+def test_product_form_has_no_stock_and_publishing_keeps_the_live_count(client, world):
+    client.force_login(world.editor_a)
+    product = world.product_a
+    response = client.get(url("edit", product.pk))
+    assert "stock" not in response.context["form"].fields
+    assert stock_url(product) in response.content.decode()
+
+    Product.objects.filter(pk=product.pk).update(stock=7)  # an order meanwhile
+    data = product_form_data(world, product, name="Chè búp A mới", stock="999")
+    data["action-publish"] = "action-publish"
+    assert client.post(url("edit", product.pk), data).status_code == 302
+    product.refresh_from_db()
+    assert product.name == "Chè búp A mới"
+    assert product.stock == 7
+
+
+def test_listing_shows_stock_and_offers_the_adjust_stock_page(client, world):
+    client.force_login(world.editor_a)
+    response = client.get(url("list"))
+    body = response.content.decode()
+    assert stock_url(world.product_a) in body
+    assert stock_url(world.product_b) not in body
+
+
+def test_editor_adds_received_units_and_the_change_is_logged(client, world):
+    product = world.product_a
+    before = _stock(product)
+    client.force_login(world.editor_a)
+    assert client.get(stock_url(product)).status_code == 200
+
+    response = client.post(
+        stock_url(product),
+        {"mode": "add", "quantity": "12", "expected": "0", "note": "Vụ mới"},
+    )
+    assert response.status_code == 302
+    assert _stock(product) == before + 12
+    entry = CooperativeLogEntry.objects.get(action="market.stock_adjust")
+    assert entry.object_id == str(product.pk)
+    assert entry.cooperative_id == world.coop_a.pk
+    assert entry.data == {
+        "mode": "add",
+        "before": before,
+        "after": before + 12,
+        "note": "Vụ mới",
+    }
+    assert entry.user == world.editor_a
+    history = client.get(url("history", product.pk))
+    assert "Điều chỉnh tồn kho" in history.content.decode()
+
+
+def test_a_count_taken_before_an_order_does_not_erase_that_order(client, world):
+    product = world.product_a
+    Product.objects.filter(pk=product.pk).update(stock=10)
+    client.force_login(world.editor_a)
+    page = client.get(stock_url(product))
+    assert page.context["form"].initial["expected"] == 10
+    Product.objects.filter(pk=product.pk).update(stock=8)  # two sold meanwhile
+
+    response = client.post(
+        stock_url(product), {"mode": "set", "quantity": "30", "expected": "10"}
+    )
+    assert response.status_code == 200
+    assert _stock(product) == 8
+    assert response.context["form"].initial["expected"] == 8
+
+    response = client.post(
+        stock_url(product), {"mode": "set", "quantity": "30", "expected": "8"}
+    )
+    assert response.status_code == 302
+    assert _stock(product) == 30
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"mode": "add", "quantity": "0", "expected": "0"},
+        {"mode": "add", "quantity": "-3", "expected": "0"},
+        {"mode": "set", "quantity": "abc", "expected": "0"},
+        {"mode": "steal", "quantity": "3", "expected": "0"},
+        {"mode": "set", "quantity": "99999999999", "expected": "0"},
+        {"mode": "add", "quantity": "3"},
+    ],
+)
+def test_bad_stock_input_is_a_form_error(client, world, data):
+    before = _stock(world.product_a)
+    client.force_login(world.editor_a)
+    response = client.post(stock_url(world.product_a), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert _stock(world.product_a) == before
+
+
+def test_editor_cannot_adjust_another_cooperatives_stock(client, world):
+    before = _stock(world.product_b)
+    client.force_login(world.editor_a)
+    assert client.get(stock_url(world.product_b)).status_code == 404
+    response = client.post(
+        stock_url(world.product_b), {"mode": "set", "quantity": "0", "expected": "0"}
+    )
+    assert response.status_code == 404
+    assert _stock(world.product_b) == before
+    assert client.get("/admin/cho/ton-kho/999999/").status_code == 404
+
+
+def test_staff_adjust_any_cooperatives_stock(client, world):
+    client.force_login(world.staff)
+    response = client.post(
+        stock_url(world.product_b), {"mode": "add", "quantity": "5", "expected": "0"}
+    )
+    assert response.status_code == 302
