@@ -1,6 +1,7 @@
 """Order e-mails: who gets which, once, only after the change is committed."""
 
 import io
+
 import pytest
 import zxingcpp
 from django.core import mail
