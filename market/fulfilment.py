@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -435,13 +436,30 @@ def _refund_card(order_id: int, payment_id: int, fulfilment_id: int, amount: int
             )
 
 
+# Order-wide events a cooperative sees on its part's page. Others (staff's notes,
+# payment problems, refunds of other parts) may be about another cooperative.
+SHARED_ORDER_EVENTS = frozenset(
+    {
+        "placed",
+        "paid",
+        "expired",
+        "payment_failed",
+        "paid_too_late",
+        "cash_paid",
+        "completed",
+        "cancelled",
+    }
+)
+
+
 def timeline(fulfilment: Fulfilment):
     """The events a cooperative sees for its part: its own and the order's."""
-    from django.db.models import Q
-
     return (
         OrderEvent.objects.filter(order_id=fulfilment.order_id)
-        .filter(Q(fulfilment=fulfilment) | Q(fulfilment__isnull=True))
+        .filter(
+            Q(fulfilment=fulfilment)
+            | Q(fulfilment__isnull=True, action__in=SHARED_ORDER_EVENTS)
+        )
         .select_related("user")
         .order_by("created_at", "pk")
     )

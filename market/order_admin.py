@@ -19,6 +19,7 @@ import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -993,6 +994,7 @@ class LedgerStatementView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "market/admin/ledger_statement.html"
     page_title = _("Sổ đối soát")
     header_icon = "table"
+    rows_per_page = 100
 
     def dispatch(self, request, *args, pk, **kwargs):
         _require(request.user, LedgerEntry, ("view", "add", "change"))
@@ -1038,9 +1040,18 @@ class LedgerStatementView(WagtailAdminTemplateMixin, TemplateView):
         params = self.request.GET.copy()
         params["export"] = "csv"
         payouts = policy_registry.get_by_type(Payout)
+        # Newest first on screen, a page at a time; the CSV has every row.
+        rows = Paginator(list(reversed(self.statement.rows)), self.rows_per_page)
+        page = rows.get_page(self.request.GET.get("p"))
+        params.pop("p", None)
+        page_params = self.request.GET.copy()
+        page_params.pop("p", None)
+        page_params.pop("export", None)
         context.update(
+            page_params=page_params.urlencode(),
             cooperative=self.cooperative,
             statement=self.statement,
+            page=page,
             totals=[
                 (label, self.statement.total(kind))
                 for kind, label in LedgerEntry.Kind.choices

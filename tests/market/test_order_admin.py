@@ -548,3 +548,33 @@ def test_cooperative_edits_its_pickup_and_delivery_terms(client, world):
         data,
     )
     assert response.status_code == 200  # at least one way to get the goods
+
+
+def test_ledger_page_shows_newest_entries_first_a_page_at_a_time(
+    client, world, monkeypatch
+):
+    from market import order_admin
+
+    monkeypatch.setattr(order_admin.LedgerStatementView, "rows_per_page", 2)
+    client.force_login(world.editor_b)
+    statement = url("market_ledger", "statement", world.coop_b.pk)
+    first = client.get(statement)
+    rows = list(first.context["page"].object_list)
+    assert [row.kind for row in rows] == ["payout", "cash_collected"]
+    assert "p=2" in first.content.decode()
+    second = client.get(statement, {"p": "2"})
+    assert [row.kind for row in second.context["page"].object_list] == [
+        "platform_fee",
+        "sale",
+    ]
+    assert client.get(statement, {"p": "99"}).status_code == 200
+    assert client.get(statement, {"p": "x"}).status_code == 200
+
+
+def test_a_cooperatives_part_page_leaves_out_staffs_notes_on_the_order(client, world):
+    from market.ordering import log_event
+
+    log_event(world.shared_order, "attention_resolved", message="Hoàn tiền ZQXB")
+    client.force_login(world.editor_a)
+    response = client.get(fulfilments("inspect", world.shared_a.pk))
+    assert MARKER not in response.content.decode().lower()
