@@ -286,7 +286,16 @@ class FakeStripe:
     # -- the API -----------------------------------------------------------------
 
     def handle(self, method: str, path: str, params: dict, headers: dict):
-        """Answer one API request: (status, body, replayed)."""
+        """Answer one API request: (status, body, replayed).
+
+        One request at a time, so two racing requests with the same key get
+        one answer, as Stripe gives (Stripe answers 409 to the second while
+        the first runs; the SDK retries it and gets the replay).
+        """
+        with self._lock:
+            return self._handle(method, path, params, headers)
+
+    def _handle(self, method: str, path: str, params: dict, headers: dict):
         if headers.get("authorization") != f"Bearer {self.api_key}":
             raise StripeFailure(401, "api_key_invalid", "Invalid API Key provided")
         key = headers.get("idempotency-key")
@@ -333,6 +342,8 @@ class FakeStripe:
     def _create_session(self, params: dict) -> dict:
         if params.get("mode") != "payment":
             raise StripeFailure(400, "parameter_invalid", "mode", "mode")
+        if params.get("currency", "vnd") != "vnd":
+            raise StripeFailure(400, "parameter_invalid", "currency", "currency")
         items = params.get("line_items")
         if not isinstance(items, list) or not 1 <= len(items) <= 100:
             raise StripeFailure(400, "parameter_missing", "line_items", "line_items")

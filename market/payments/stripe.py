@@ -240,6 +240,9 @@ def session_params(
     }
     return {
         "mode": "payment",
+        # Cards settle at once, within the hold; delayed methods (bank debits)
+        # could settle after the units went back on sale.
+        "payment_method_types": ["card"],
         "currency": CURRENCY,
         "line_items": line_items,
         "success_url": success_url,

@@ -54,7 +54,7 @@ def stripe_webhook(request):
             tolerance=TOLERANCE,
         )
         data = json.loads(payload)
-        _check_shape(data)
+        created = _check_shape(data)
     except stripe.SignatureVerificationError as error:
         logger.warning("Stripe webhook refused: %s", error.user_message or error)
         return HttpResponseBadRequest("invalid signature")
@@ -62,7 +62,7 @@ def stripe_webhook(request):
         # Signed by Stripe's secret but not an event we can read.
         return HttpResponseBadRequest("invalid event")
     try:
-        outcome = receive(data)
+        outcome = receive(data, created=created)
     except (RetryLater, OperationalError) as error:
         # A row lock timed out, a deadlock, SQLite busy, or an event that must
         # wait for another: nothing was stored, Stripe sends it again.
@@ -71,17 +71,21 @@ def stripe_webhook(request):
     return JsonResponse({"received": True, "outcome": outcome})
 
 
-def _check_shape(data) -> None:
+def _check_shape(data) -> datetime.datetime:
+    """Raise ValueError unless `data` reads as an event; return when it was made."""
     if not isinstance(data, dict) or data.get("object") != "event":
         raise ValueError("not an event")
     if not isinstance(data["id"], str) or not isinstance(data["type"], str):
         raise ValueError("no id or type")
-    int(data["created"])
     if not isinstance(data["data"]["object"], dict):
         raise ValueError("no object")
+    try:
+        return datetime.datetime.fromtimestamp(int(data["created"]), tz=datetime.UTC)
+    except (OverflowError, OSError) as error:
+        raise ValueError("bad created time") from error
 
 
-def receive(data: dict) -> str:
+def receive(data: dict, *, created: datetime.datetime) -> str:
     """Store a verified event once and handle it; returns what happened.
 
     "duplicate" if the event was stored before; otherwise the handler's
@@ -93,9 +97,7 @@ def receive(data: dict) -> str:
                 record = StripeEvent.objects.create(
                     event_id=data["id"][:255],
                     type=data["type"][:100],
-                    stripe_created=datetime.datetime.fromtimestamp(
-                        int(data["created"]), tz=datetime.UTC
-                    ),
+                    stripe_created=created,
                     payload=data,
                 )
         except IntegrityError:

@@ -1,8 +1,10 @@
 """Card checkout through the real stripe SDK, pointed at the local fake Stripe."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
 from market import ordering
@@ -36,6 +38,7 @@ def test_checkout_session_is_in_vnd_whole_dong_with_one_item_per_line_and_delive
     [call] = fake_stripe.calls("POST", SESSIONS)
     params = call.params
     assert params["mode"] == "payment"
+    assert params["payment_method_types"] == ["card"]
     assert params["currency"] == "vnd"
     # Zero-decimal: 150000 is 150.000 ₫, not 1.500 ₫.
     assert params["line_items"] == [
@@ -332,3 +335,35 @@ def test_overdue_card_orders_are_expired_after_their_session_is_closed(
     assert fake_stripe.sessions[payment.stripe_session_id]["status"] == "expired"
     order.refresh_from_db()
     assert order.status == Order.Status.EXPIRED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_pay_makes_one_payment_and_one_session(fake_stripe):
+    from wagtail.models import Collection
+
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")  # flushed by an earlier transactional test
+    tea, orange = tea_and_oranges()
+    order = card_order(tea, orange)
+    barrier = threading.Barrier(4)
+    results = [None] * 4
+
+    def click(n):
+        try:
+            barrier.wait()
+            results[n] = start(Order.objects.get(pk=order.pk))
+        except BaseException as error:  # noqa: BLE001 - asserted below
+            results[n] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert all(isinstance(r, Payment) for r in results), results
+    assert {r.checkout_url for r in results} == {results[0].checkout_url}
+    assert order.payments.count() == 1
+    assert len(fake_stripe.sessions) == 1

@@ -234,7 +234,15 @@ def test_a_signature_four_minutes_old_is_still_accepted(checkout, fake_stripe, c
 
 
 @pytest.mark.parametrize(
-    "body", ["not json", "[1, 2]", '{"object": "event"}', '{"id": "evt_1"}']
+    "body",
+    [
+        "not json",
+        "[1, 2]",
+        '{"object": "event"}',
+        '{"id": "evt_1"}',
+        '{"object": "event", "id": "evt_1", "type": "x", "created": 1e300,'
+        ' "data": {"object": {}}}',
+    ],
 )
 def test_a_signed_body_that_is_not_an_event_is_refused(body, client):
     response = post_event(client, {}, payload=body, header=sign(body, _secret()))
