@@ -35,7 +35,13 @@ from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import (
+    BooleanColumn,
+    Column,
+    DateColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -107,6 +113,24 @@ register_permission_policy(
 )
 
 
+class AdminPage(WagtailAdminTemplateMixin):
+    """A plain admin page whose header shows its title under its parent page."""
+
+    def get_parent_crumbs(self) -> list[dict]:
+        return []
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            *self.get_parent_crumbs(),
+            {
+                "url": "",
+                "label": self.get_page_title(),
+                "sublabel": self.get_page_subtitle(),
+            },
+        ]
+
+
 def _require(user, model, actions) -> None:
     if not policy_registry.get_by_type(model).user_has_any_permission(user, actions):
         raise PermissionDenied
@@ -123,7 +147,7 @@ def _vnd_column(name, label, accessor):
         name,
         label=label,
         accessor=lambda obj: format_vnd(accessor(obj)),
-        classname="w-text-right",
+        classname="w-text-end w-whitespace-nowrap",
     )
 
 
@@ -295,11 +319,26 @@ def _waiting(fulfilment) -> bool:
 
 
 class FulfilmentIndexView(LocalTimeExportMixin, generic.IndexView):
-    pass
+    @cached_property
+    def columns(self):
+        # The order number opens the part's page (Wagtail links only a first
+        # column given by name, and this one reads through the order).
+        title = self._get_title_column_class(TitleColumn)(
+            "order",
+            label=_("Mã đơn"),
+            accessor="order.number",
+            sort_key="order__number",
+            get_url=self.get_inspect_url,
+        )
+        return [
+            title if getattr(column, "name", None) == "order" else column
+            for column in super().columns
+        ]
 
 
 class FulfilmentInspectView(generic.InspectView):
     template_name = "market/admin/fulfilment_inspect.html"
+    page_title = _("Phần đơn hàng")
     action_url_namespace = None
 
     def get_object(self, queryset=None):
@@ -520,6 +559,7 @@ class OrderIndexView(LocalTimeExportMixin, generic.IndexView):
 
 class OrderInspectView(generic.InspectView):
     template_name = "market/admin/order_inspect.html"
+    page_title = _("Đơn hàng")
     fulfilment_inspect_url_name = "market_fulfilments:inspect"
     bank_received_url_name = None
     resolve_url_name = None
@@ -621,7 +661,7 @@ class OrderActionMixin:
         return reverse(self.inspect_url_name, args=(self.order.pk,))
 
 
-class BankTransferReceivedView(OrderActionMixin, WagtailAdminTemplateMixin, FormView):
+class BankTransferReceivedView(OrderActionMixin, AdminPage, FormView):
     """District staff saw a bank transfer arrive: the order is paid."""
 
     template_name = "market/admin/bank_received.html"
@@ -647,6 +687,12 @@ class BankTransferReceivedView(OrderActionMixin, WagtailAdminTemplateMixin, Form
 
     def get_page_subtitle(self):
         return self.order.number
+
+    def get_parent_crumbs(self):
+        return [
+            {"url": reverse("market_orders:index"), "label": gettext("Đơn hàng")},
+            {"url": self.order_url(), "label": self.order.number},
+        ]
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "order": self.order}
@@ -854,6 +900,14 @@ class PayoutCreateView(generic.CreateView):
         log(instance=instance, action="wagtail.create", content_changed=True)
         return instance
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # From a cooperative's ledger: that cooperative, filled in.
+        chosen = self.request.GET.get("cooperative", "")
+        if self.request.method == "GET" and chosen.isdigit():
+            kwargs["initial"] = {**kwargs.get("initial", {}), "cooperative": chosen}
+        return kwargs
+
     def get_edit_url(self):
         # A payout is never edited; its page is the place to look at it.
         return reverse("market_payouts:inspect", args=(self.object.pk,))
@@ -957,7 +1011,7 @@ def _cooperatives_for(user):
     return scope_queryset(user, Cooperative.objects.all()).order_by("name")
 
 
-class LedgerIndexView(WagtailAdminTemplateMixin, TemplateView):
+class LedgerIndexView(AdminPage, TemplateView):
     """Each cooperative the user manages, with what the marketplace owes it."""
 
     template_name = "market/admin/ledger_index.html"
@@ -988,7 +1042,7 @@ class LedgerIndexView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class LedgerStatementView(WagtailAdminTemplateMixin, TemplateView):
+class LedgerStatementView(AdminPage, TemplateView):
     """One cooperative's entries, balance and CSV export (?export=csv)."""
 
     template_name = "market/admin/ledger_statement.html"
@@ -1005,6 +1059,9 @@ class LedgerStatementView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_subtitle(self):
         return self.cooperative.name
+
+    def get_parent_crumbs(self):
+        return [{"url": reverse(LEDGER_INDEX_URL_NAME), "label": self.page_title}]
 
     @cached_property
     def statement(self) -> settlement.Statement:
@@ -1059,7 +1116,7 @@ class LedgerStatementView(WagtailAdminTemplateMixin, TemplateView):
             filter_form=self.filter_form,
             csv_url=f"{self.request.path}?{params.urlencode()}",
             payout_add_url=(
-                reverse("market_payouts:add")
+                f"{reverse('market_payouts:add')}?cooperative={self.cooperative.pk}"
                 if payouts.user_has_permission(self.request.user, "add")
                 else None
             ),
@@ -1188,7 +1245,7 @@ def adjust_stock(
     return before, after
 
 
-class StockAdjustView(WagtailAdminTemplateMixin, FormView):
+class StockAdjustView(AdminPage, FormView):
     template_name = "market/admin/stock_adjust.html"
     form_class = StockAdjustForm
     page_title = _("Điều chỉnh tồn kho")
@@ -1211,6 +1268,9 @@ class StockAdjustView(WagtailAdminTemplateMixin, FormView):
 
     def get_page_subtitle(self):
         return self.product.name
+
+    def get_parent_crumbs(self):
+        return [{"url": reverse(PRODUCT_LIST_URL_NAME), "label": gettext("Sản phẩm")}]
 
     def get_initial(self):
         return {"mode": StockAdjustForm.MODE_ADD, "expected": self.product.stock}

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from producers.models import Cooperative
 
 from .models import Fulfilment, LedgerEntry, PaymentMethod, Payout
+from .money import format_vnd
 
 # Excel reads a CSV file as UTF-8 (and shows Vietnamese correctly) only when
 # the file starts with a byte order mark.
@@ -92,11 +93,11 @@ def book_delivery(fulfilment: Fulfilment) -> list[LedgerEntry]:
                 LedgerEntry.Kind.SALE,
                 sale,
                 lambda: (
-                    gettext("Đơn %(number)s: tiền hàng %(goods)s đ, phí giao %(fee)s đ")
+                    gettext("Đơn %(number)s: tiền hàng %(goods)s, phí giao %(fee)s")
                     % {
                         "number": number,
-                        "goods": fulfilment.goods_total,
-                        "fee": fulfilment.delivery_fee,
+                        "goods": format_vnd(fulfilment.goods_total),
+                        "fee": format_vnd(fulfilment.delivery_fee),
                     }
                 ),
             )

@@ -578,3 +578,19 @@ def test_a_cooperatives_part_page_leaves_out_staffs_notes_on_the_order(client, w
     client.force_login(world.editor_a)
     response = client.get(fulfilments("inspect", world.shared_a.pk))
     assert MARKER not in response.content.decode().lower()
+
+
+def test_a_payout_from_a_ledger_page_starts_with_that_cooperative(client, world):
+    client.force_login(world.staff)
+    ledger = client.get(url("market_ledger", "statement", world.coop_b.pk))
+    link = ledger.context["payout_add_url"]
+    assert link == f"{url('market_payouts', 'add')}?cooperative={world.coop_b.pk}"
+    form = client.get(link).context["form"]
+    assert str(form.initial["cooperative"]) == str(world.coop_b.pk)
+    assert (
+        client.get(f"{url('market_payouts', 'add')}?cooperative=x").status_code == 200
+    )
+
+    client.force_login(world.editor_b)
+    ledger = client.get(url("market_ledger", "statement", world.coop_b.pk))
+    assert ledger.context["payout_add_url"] is None
