@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Stripe calls this address itself: no language prefix, no session.
+    path("thanh-toan/", include("market.payments.urls")),
 ]
 
 # Vietnamese lives at the root ("/san-pham/"), English under "/en/".

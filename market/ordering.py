@@ -34,6 +34,8 @@ from .models import (
     PaymentMethod,
     Product,
 )
+from .money import format_vnd
+from .payments import stripe as stripe_payments
 
 # Order numbers read aloud over the phone: no 0/O, 1/I/L look-alikes.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -233,11 +235,6 @@ def quote(
     return Quote(groups=groups, unavailable=sorted(set(wanted) - set(found)))
 
 
-def card_amount_allowed(total: int) -> bool:
-    """Whether Stripe accepts one VND charge of `total` dong."""
-    return settings.STRIPE_MIN_AMOUNT_VND <= total <= settings.STRIPE_MAX_AMOUNT_VND
-
-
 def new_order_number(now: datetime | None = None) -> str:
     """A number people can read out, e.g. "DH-261126-K7M3Q" (date, then random)."""
     day = timezone.localtime(now).strftime("%y%m%d")
@@ -343,13 +340,15 @@ def _place(wanted, details, user, checkout_token) -> Order:
                     % {"name": group.cooperative.name},
                     "delivery",
                 )
-        if method == PaymentMethod.CARD and not card_amount_allowed(cart.total):
+        if method == PaymentMethod.CARD and not stripe_payments.card_amount_allowed(
+            cart.total
+        ):
             raise OrderingError(
                 _(
                     "Không thể thanh toán thẻ cho đơn %(total)s: chọn thanh toán khi "
                     "nhận hàng hoặc chuyển khoản."
                 )
-                % {"total": f"{cart.total:,}".replace(",", ".") + " ₫"},
+                % {"total": format_vnd(cart.total)},
                 "card_amount",
             )
         stock.take(wanted)
@@ -628,8 +627,6 @@ def expire_overdue_orders(now: datetime | None = None) -> int:
     into an order whose units went back on sale; a session Stripe reports
     as complete is left for its webhook.
     """
-    from .payments import stripe as stripe_payments
-
     expired = 0
     for order in overdue_orders(now):
         if order.payment_method == PaymentMethod.CARD and not all(

@@ -39,7 +39,7 @@ from tests.market.stripe_orders import (
     webhook_url,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.market.stripe_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
