@@ -53,8 +53,11 @@ from .stock import InsufficientStock
 PARTIAL_HEADER = "HTTP_X_CART_PARTIAL"
 # How often the payment status page reloads itself while Stripe's webhook is due.
 STATUS_REFRESH_SECONDS = 5
-# Guest tracking: attempts per client address in a window, then a pause.
+# Guest tracking: attempts per order number, and per client address, in a
+# window, then a pause. Per number stops guessing the contact of one order
+# from many addresses; per address stops one client sweeping many numbers.
 TRACKING_ATTEMPTS = 10
+TRACKING_ATTEMPTS_PER_CLIENT = 30
 TRACKING_WINDOW_SECONDS = 15 * 60
 
 
@@ -482,21 +485,27 @@ def order_retry_payment(request, number, token):
 # Guest tracking
 
 
-def _client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return "market:tracking:" + salted_hmac("tracking", address).hexdigest()[:32]
-
-
-def _tracking_allowed(request) -> bool:
-    key = _client_key(request)
+def _count_attempt(key: str) -> int:
     cache.add(key, 0, TRACKING_WINDOW_SECONDS)
     try:
-        attempts = cache.incr(key)
+        return cache.incr(key)
     except ValueError:
         # Expired between add and incr: a fresh window.
         cache.set(key, 1, TRACKING_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= TRACKING_ATTEMPTS
+        return 1
+
+
+def _tracking_allowed(request, number: str) -> bool:
+    address = request.META.get("REMOTE_ADDR", "")
+    per_number = _count_attempt(
+        "market:tracking:number:" + salted_hmac("tracking", number).hexdigest()[:32]
+    )
+    per_client = _count_attempt(
+        "market:tracking:client:" + salted_hmac("tracking", address).hexdigest()[:32]
+    )
+    return (
+        per_number <= TRACKING_ATTEMPTS and per_client <= TRACKING_ATTEMPTS_PER_CLIENT
+    )
 
 
 def _matches(order: Order | None, contact: str) -> bool:
@@ -513,13 +522,15 @@ def order_tracking(request):
     """A guest opens their order with its number and their phone or e-mail.
 
     A wrong number and a wrong phone get the same answer, so the form tells
-    nobody which order numbers exist; attempts are counted per client.
+    nobody which order numbers exist; attempts are counted per number and per
+    client address (the proxy in front must pass the client's address as
+    REMOTE_ADDR).
     """
     status = 200
     if request.method == "POST":
         form = TrackingForm(request.POST)
         if form.is_valid():
-            if not _tracking_allowed(request):
+            if not _tracking_allowed(request, form.cleaned_data["number"]):
                 form.add_error(
                     None,
                     _("Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),

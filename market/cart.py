@@ -124,6 +124,10 @@ class Cart:
         """Product id -> quantity, in the order the lines were added."""
         if self._items is None:
             if self.user is not None:
+                if SESSION_KEY in self.session:
+                    # Signed in some other way than the buyers' login page
+                    # (the admin's, a new account): the guest cart still joins.
+                    _merge_session_cart(self.session, self.user)
                 self._items = dict(
                     CartLine.objects.filter(user=self.user).values_list(
                         "product_id", "quantity"
@@ -239,8 +243,15 @@ def merge_guest_cart(request, user) -> int:
     (a line the buyer had saved before is kept and shown with its problem).
     Returns how many lines changed.
     """
-    guest = _session_items(request.session)
-    request.session.pop(SESSION_KEY, None)
+    changed = _merge_session_cart(request.session, user)
+    if getattr(request, "_market_cart", None) is not None:
+        request._market_cart = None
+    return changed
+
+
+def _merge_session_cart(session, user) -> int:
+    guest = _session_items(session)
+    session.pop(SESSION_KEY, None)
     if not guest:
         return 0
     products = Product.objects.filter(pk__in=guest, live=True).in_bulk()
@@ -257,7 +268,4 @@ def merge_guest_cart(request, user) -> int:
             continue
         _store_line(user, product_id, merged)
         changed += 1
-    cart = getattr(request, "_market_cart", None)
-    if cart is not None:
-        request._market_cart = None
     return changed

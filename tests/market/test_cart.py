@@ -341,3 +341,16 @@ def test_the_guest_cart_survives_as_session_data_only(client):
     add(client, tea, 2)
     stored = SessionStore(session_key=client.session.session_key).load()
     assert stored[SESSION_KEY] == {str(tea.pk): 2}
+
+
+def test_a_guest_cart_joins_the_account_however_the_buyer_signed_in(client):
+    tea, _orange = two_cooperatives()
+    buyer = UserFactory()
+    add(client, tea, 2)
+
+    client.force_login(buyer)  # not through the buyers' login page
+    quote = client.get(CART_URL).context["quote"]
+
+    assert [(line.product, line.quantity) for line in quote.lines] == [(tea, 2)]
+    assert CartLine.objects.filter(user=buyer, product=tea, quantity=2).exists()
+    assert SESSION_KEY not in client.session

@@ -4,7 +4,7 @@ import pytest
 
 from market import fulfilment as fulfilment_actions
 from market import ordering
-from market.buying_views import TRACKING_ATTEMPTS
+from market.buying_views import TRACKING_ATTEMPTS, TRACKING_ATTEMPTS_PER_CLIENT
 from tests.market.buying import order_url, two_cooperatives
 from tests.market.orders import place
 
@@ -104,9 +104,19 @@ def test_after_too_many_tries_even_the_right_details_wait(client, order):
     assert errors_of(response) == [
         "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."
     ]
-    # Another client address is not held up.
+    # Guessing from another address does not help either.
     other = track(client, order.number, "0912345678", REMOTE_ADDR="10.1.2.3")
-    assert other.status_code == 302
+    assert other.status_code == 429
+
+
+def test_one_client_sweeping_many_order_numbers_is_paused_too(client, order):
+    for attempt in range(TRACKING_ATTEMPTS_PER_CLIENT):
+        track(client, f"DH-000000-{attempt:05d}", "0912345678")
+
+    response = track(client, order.number, "0912345678")
+    assert response.status_code == 429
+    elsewhere = track(client, order.number, "0912345678", REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.status_code == 302
 
 
 def test_the_order_page_needs_its_token(client, order):
