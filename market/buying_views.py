@@ -267,6 +267,16 @@ def checkout(request):
     form.card_unavailable_reason = card_unavailable_reason(quote.total)
 
     if posted and not refresh and form.is_valid():
+        seen = form.cleaned_data.get("goods_total")
+        if seen is not None and seen != quote.goods_total:
+            form.add_error(
+                None,
+                _(
+                    "Giá hoặc số lượng trong giỏ hàng vừa thay đổi. Vui lòng xem "
+                    "lại tổng tiền rồi bấm “Đặt hàng”."
+                ),
+            )
+    if posted and not refresh and form.is_valid():
         data = form.cleaned_data
         details = ordering.CheckoutDetails(
             contact_name=data["contact_name"],

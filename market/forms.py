@@ -81,6 +81,10 @@ class CheckoutForm(forms.Form):
     """
 
     checkout_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The goods total the buyer saw; a price changed meanwhile is shown first.
+    goods_total = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=10**15
+    )
     contact_name = forms.CharField(label=_("Họ và tên"), max_length=200)
     phone = forms.CharField(
         label=_("Số điện thoại"),

@@ -445,3 +445,23 @@ def test_the_checkout_page_is_bounded_in_queries(
 ):
     with django_assert_max_num_queries(10):
         client.get(CHECKOUT_URL)
+
+
+def test_a_price_changed_after_the_page_was_shown_is_shown_before_placing(client, cart):
+    tea, orange = cart
+    client.get(CHECKOUT_URL)
+    Product.objects.filter(pk=tea.pk).update(price=160000)
+
+    response = post_checkout(client, tea, orange, goods_total="480000")
+
+    assert response.status_code == 200
+    assert Order.objects.count() == 0
+    assert response.context["form"].non_field_errors() == [
+        "Giá hoặc số lượng trong giỏ hàng vừa thay đổi. Vui lòng xem lại tổng tiền "
+        "rồi bấm “Đặt hàng”."
+    ]
+    page = response.content.decode()
+    assert 'name="goods_total" value="500000"' in page
+
+    post_checkout(client, tea, orange, goods_total="500000")
+    assert Order.objects.get().goods_total == 500000
