@@ -59,6 +59,7 @@ def test_editor_lists_only_their_cooperatives_parts_and_staff_lists_all(client, 
     }
     body = response.content.decode()
     assert world.order_a.number in body and "Trần Văn Minh" in body
+    assert fulfilments("inspect", world.fulfilment_a.pk) in body  # the number links
     assert MARKER not in body.lower()
 
     client.force_login(world.staff)
