@@ -5,7 +5,7 @@ import pytest
 from tests import no_internet
 
 # The fake Stripe and its `fake_stripe` fixture, for any test that pays by card.
-pytest_plugins = ["tests.fake_stripe"]
+pytest_plugins = ["tests.fake_stripe", "tests.transactional"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made
 # by the live server fixture and by the tests themselves are still synchronous.

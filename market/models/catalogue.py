@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
+from modelcluster.models import (
+    ClusterableModel,
+    get_all_child_m2m_relations,
+    get_all_child_relations,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -255,18 +259,29 @@ class Product(
     def save(self, *args, **kwargs):
         self.search_name = " ".join(fold_words(self.name))
         self.search_text = self.build_search_text()
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            # Stock is live state that orders move with conditional updates
+            # (market/stock.py); saving a form or publishing a revision must not
+            # write back a count read earlier. Name "stock" in update_fields to
+            # set it on purpose.
+            kwargs["update_fields"] = [
+                *(
+                    f.name
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name != "stock"
+                ),
+                # modelcluster commits only the child relations named here.
+                *(r.get_accessor_name() for r in get_all_child_relations(self)),
+                *(f.name for f in get_all_child_m2m_relations(self)),
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("market:product_detail", kwargs={"slug": self.slug})
-
-    def with_content_json(self, content):
-        # Stock is live state moved by orders (market/stock.py), not content: a
-        # revision published or reverted later must not write an old count back.
-        obj = super().with_content_json(content)
-        live = Product.objects.filter(pk=self.pk).values_list("stock", flat=True)
-        obj.stock = next(iter(live), self.stock) if self.pk else self.stock
-        return obj
 
     def get_preview_template(self, request, mode_name):
         return "market/product_detail.html"

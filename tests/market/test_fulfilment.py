@@ -331,15 +331,12 @@ def test_the_admin_offers_only_the_moves_allowed_now(tea):
 
 
 @pytest.fixture
-def concurrent():
-    """Each thread its own connection: PostgreSQL only (SQLite has no row locks)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
-    from wagtail.models import Collection
+def concurrent(committed_db):
+    """Each thread its own connection, on a database that commits.
 
-    # A flushed database has lost the root collection new cooperatives hang from.
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
+    PostgreSQL serialises the threads with row locks; SQLite with its write
+    lock taken when each transaction begins (see cms/settings/base.py).
+    """
 
 
 @pytest.mark.django_db(transaction=True)

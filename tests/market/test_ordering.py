@@ -332,3 +332,17 @@ def test_expire_unpaid_orders_command_returns_units_of_overdue_transfers(
     assert "1 order(s) expired." in out.getvalue()
     tea.refresh_from_db()
     assert tea.stock == 10
+
+
+def test_saving_a_product_read_before_an_order_keeps_the_order_s_decrement(
+    two_cooperatives,
+):
+    tea, _orange = two_cooperatives
+    stale = Product.objects.get(pk=tea.pk)  # an editor's form, loaded earlier
+    place([(tea, 3)])
+
+    stale.summary = "Chè mới hái"
+    stale.save()
+
+    tea.refresh_from_db()
+    assert (tea.stock, tea.summary) == (7, "Chè mới hái")

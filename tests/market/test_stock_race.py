@@ -11,7 +11,6 @@ from market.models import Order, OrderLine, PaymentMethod, Product
 from tests.market.factories import ProductFactory
 from tests.market.orders import checkout_details
 from tests.producers.factories import CooperativeFactory
-from tests.transactional import committed_db  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
