@@ -130,8 +130,12 @@ def load(*, small: bool = False) -> Summary:
                 )
         _home_page(admin, summary)
         summary.logins.extend(role_logins)
-        buyer = _user(*demo_orders.BUYER, first_name="Nguyễn Thị Hoa")
-        summary.logins.append(Login(*demo_orders.BUYER, "người mua (/tai-khoan/)"))
+        buyer = _user(
+            *demo_orders.BUYER, first_name="Nguyễn Thị Hoa", email=demo_orders.BUYER[0]
+        )
+        summary.logins.append(
+            Login(*demo_orders.BUYER, "người mua (/tai-khoan/dang-nhap/)")
+        )
     # Demo orders e-mail nobody (their buyers are made up); the e-mails go out
     # when this transaction commits, still inside the override.
     with (
