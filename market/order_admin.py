@@ -33,7 +33,6 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import (
     BooleanColumn,
@@ -54,6 +53,7 @@ from wagtail.permissions import policy_registry, register_permission_policy
 from producers.admin_views import (
     CooperativeOwnedForm,
     CooperativeScopedViewMixin,
+    PermissionMenuViewSet,
     cooperative_filter,
 )
 from producers.models import Cooperative
@@ -1125,25 +1125,7 @@ class LedgerStatementView(AdminPage, TemplateView):
         return context
 
 
-class MenuPermissionViewSet(ViewSet):
-    """A ViewSet of plain views with a menu entry for those holding a permission."""
-
-    menu_permission: tuple[type, tuple[str, ...]] = (LedgerEntry, ("view",))
-
-    @cached_property
-    def menu_item_class(self):
-        model, actions = self.menu_permission
-
-        def is_shown(item, request):
-            policy = policy_registry.get_by_type(model)
-            return policy.user_has_any_permission(request.user, actions)
-
-        return type(
-            f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown}
-        )
-
-
-class LedgerViewSet(MenuPermissionViewSet):
+class LedgerViewSet(PermissionMenuViewSet):
     name = "market_ledger"
     url_prefix = "don-hang/doi-soat"
     icon = "table"

@@ -22,8 +22,10 @@ from django.shortcuts import get_list_or_404
 from django.utils.functional import cached_property, classproperty
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.views.generic import chooser as chooser_views
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -480,3 +482,23 @@ def cooperative_filter(field_name: str = "cooperative"):
     return django_filters.ModelChoiceFilter(
         label=_("Hợp tác xã"), queryset=user_cooperatives, field_name=field_name
     )
+
+
+class PermissionMenuViewSet(ViewSet):
+    """Plain admin pages whose menu entry shows to those holding a permission."""
+
+    #: (model, actions): the menu entry shows if the user may do any of the actions
+    #: on the model, as its registered permission policy says.
+    menu_permission: tuple[type, tuple[str, ...]]
+
+    @cached_property
+    def menu_item_class(self):
+        model, actions = self.menu_permission
+
+        def is_shown(item, request):
+            policy = policy_registry.get_by_type(model)
+            return policy.user_has_any_permission(request.user, actions)
+
+        return type(
+            f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown}
+        )

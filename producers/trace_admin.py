@@ -27,16 +27,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import InspectView
 
 from . import labels
-from .admin_views import CooperativeOwnedForm, FoldedSearchIndexView
+from .admin_views import (
+    CooperativeOwnedForm,
+    FoldedSearchIndexView,
+    PermissionMenuViewSet,
+)
 from .lots import default_disposition, normalise_gtin, normalise_lot_code, pool_lots
 from .models import (
     BusinessStep,
@@ -765,28 +767,15 @@ class LabelSheetView(TraceAdminView):
 # --- Tool viewsets (one menu entry each) --------------------------------------------
 
 
-class ToolViewSet(ViewSet):
+class ToolViewSet(PermissionMenuViewSet):
     """One admin page at /admin/<url_prefix>/, with a menu entry for those allowed."""
 
     view_class: type | None = None
-    #: (model, actions): the menu entry shows if the user has any of the actions.
-    menu_permission: tuple[type, tuple[str, ...]] = (Lot, ("add",))
+    menu_permission = (Lot, ("add",))
     url_pattern = ""
 
     def get_urlpatterns(self):
         return [path(self.url_pattern, self.view_class.as_view(), name="index")]
-
-    @cached_property
-    def menu_item_class(self):
-        model, actions = self.menu_permission
-
-        def is_shown(item, request):
-            policy = policy_registry.get_by_type(model)
-            return policy.user_has_any_permission(request.user, actions)
-
-        return type(
-            f"{type(self).__name__}MenuItem", (MenuItem,), {"is_shown": is_shown}
-        )
 
 
 class RecordEventViewSet(ToolViewSet):
