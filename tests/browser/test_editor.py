@@ -49,7 +49,6 @@ def test_editor_adds_a_product_with_a_photo_publishes_it_and_finds_it_in_the_cat
     page.select_option("#id_category", label="Mật ong")
     page.fill("#id_price", "280000")
     page.select_option("#id_unit", "bottle")
-    page.fill("#id_stock", "35")
 
     # Add a photo through the image chooser's upload tab, with alt text.
     page.locator("#id_images-ADD").click()
@@ -80,6 +79,14 @@ def test_editor_adds_a_product_with_a_photo_publishes_it_and_finds_it_in_the_cat
     assert product.cooperative.slug == "htx-mat-ong"
     image = product.images.get().image
     assert image.collection_id == product.cooperative.collection_id
+
+    # Stock is received on its own page (orders move it; the product form does not).
+    page.goto(site_url + f"/admin/cho/ton-kho/{product.pk}/")
+    page.fill("#id_quantity", "35")
+    page.get_by_role("button", name="Lưu tồn kho").click()
+    page.wait_for_load_state()
+    product.refresh_from_db()
+    assert product.stock == 35
 
     page.goto(site_url + "/san-pham/?q=mat+ong+pu+mat")
     card = page.locator(".product-card", has_text="Mật ong hoa rừng Pù Mát")
