@@ -27,7 +27,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
@@ -446,7 +446,7 @@ class FulfilmentViewSet(ScopedModelViewSet):
         ),
         Column(
             "delivery_method",
-            label=_("Nhận hàng"),
+            label=pgettext_lazy("delivery method", "Nhận hàng"),
             accessor="get_delivery_method_display",
         ),
         Column(
@@ -1147,7 +1147,7 @@ LEDGER_STATEMENT_URL_NAME = "market_ledger:statement"
 class OrdersViewSetGroup(ViewSetGroup):
     items = (FulfilmentViewSet, OrderViewSet, PayoutViewSet, LedgerViewSet)
     menu_icon = "clipboard-list"
-    menu_label = _("Đơn hàng")
+    menu_label = pgettext_lazy("menu", "Đơn hàng")
     menu_name = "orders_group"
     menu_order = 205
 
