@@ -2,16 +2,21 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+
+from cms.blocks import BodyBlock
+
+from .seo import SeoMixin
 
 FEATURED_PRODUCTS = 8
 FEATURED_COOPERATIVES = 6
 
 
-class HomePage(Page):
-    """The site's front page: a welcome, then categories, products and cooperatives."""
+class HomePage(SeoMixin, Page):
+    """The site's front page: a hero, the editors' blocks, then what is current:
+    campaigns, products, cooperatives, news and events."""
 
     heading = models.CharField(_("tiêu đề lớn"), max_length=200, blank=True)
     intro = RichTextField(
@@ -26,14 +31,46 @@ class HomePage(Page):
         related_name="+",
     )
 
+    hero_cta_label = models.CharField(
+        _("chữ trên nút"), max_length=60, blank=True, default=""
+    )
+    hero_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("nút dẫn tới trang"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_cta_url = models.CharField(
+        _("hoặc địa chỉ"), max_length=255, blank=True, default="/san-pham/"
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("nội dung"), blank=True)
+
     content_panels = [
         *Page.content_panels,
-        FieldPanel("heading"),
-        FieldPanel("intro"),
-        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("heading"),
+                FieldPanel("intro"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_cta_label"),
+                FieldPanel("hero_cta_page"),
+                FieldPanel("hero_cta_url"),
+            ],
+            _("Ảnh bìa và lời chào"),
+        ),
+        FieldPanel("body"),
     ]
-    max_count = 1
+    max_count = None  # one per language tree
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "cms.CampaignIndexPage",
+        "cms.NewsIndexPage",
+        "cms.EventIndexPage",
+        "cms.StandardPage",
+        "cms.ContactPage",
+    ]
 
     class Meta:
         verbose_name = _("trang chủ")
