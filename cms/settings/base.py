@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -143,7 +145,10 @@ LOGIN_URL = "wagtailadmin_login"
 # Wagtail
 WAGTAIL_SITE_NAME = "Chợ Nông Sản Nghệ An"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
-WAGTAIL_I18N_ENABLED = False
+# Vietnamese and English page trees (wagtail.locales, simple_translation's
+# "Translate" action); the Vietnamese home is the Site root, Wagtail serves its
+# English translation under /en/ (cms/urls.py i18n_patterns).
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
