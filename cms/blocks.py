@@ -6,21 +6,113 @@ makes. Product and cooperative blocks read the market's and producers' data
 at render time, so a page stays current as cooperatives change their listings.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import F, Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from market.catalogue import filter_products
+from market.filters import Sort
+from market.images import renditions_prefetch
+from market.models import Product
 from producers import places
-from producers.models import Certification
+from producers.models import Certification, Cooperative, CooperativePhoto, Lot
+from producers.qr import qr_svg_bytes
+from producers.text import fold
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "link", "ol", "ul", "document-link"]
+
+# Renditions the image and gallery templates ask for (blocks/image.html,
+# blocks/gallery.html); loading them with the images keeps a page with many
+# pictures to a fixed number of queries.
+CONTENT_IMAGE = "format-{avif,webp,jpeg} width-{480,800,1200}"
+GALLERY_THUMB = "format-{avif,webp,jpeg} fill-{320x240,640x480}"
+GALLERY_LARGE = "max-1600x1600"
+# The spotlight's cooperative photo (blocks/cooperative_spotlight.html).
+SPOTLIGHT_PHOTO = "format-{avif,webp,jpeg} fill-{480x320,960x640}"
+COOPERATIVE_LOGO = "fill-112x112"
+
+# Product grid sorts as the editor picks them, and as the catalogue names them.
+GRID_SORTS = {
+    "newest": Sort.NEWEST,
+    "price": Sort.PRICE_ASC,
+    "-price": Sort.PRICE_DESC,
+    "name": Sort.NAME,
+}
+GRID_MAX_COUNT = 24
+SPOTLIGHT_MAX_PRODUCTS = 8
+SPOTLIGHT_EXCERPT_WORDS = 40
 
 
 def nghe_an_communes():
     """Communes of Nghệ An (province 40), where the district's cooperatives are."""
     return places.commune_choices(40)
+
+
+def viewer_is_editor(context) -> bool:
+    """Whether the page is seen by someone who can fix it (preview or admin user).
+
+    Notes about a block that shows nothing (a cooperative deleted since the page
+    was published...) are for them; visitors just see the block left out.
+    """
+    request = (context or {}).get("request")
+    if request is None:
+        return False
+    if getattr(request, "is_preview", False):
+        return True
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+class ReferenceCheckMixin:
+    """Remembers which chosen objects no longer exist.
+
+    A chooser gives None both for "nothing chosen" and for "chosen, since
+    deleted"; a product grid must tell them apart, or a deleted category would
+    silently widen the grid to every product. The names of the gone choices
+    are kept on the value as `missing`.
+    """
+
+    def to_python(self, value):
+        return self._note_missing(value, super().to_python(value))
+
+    def bulk_to_python(self, values):
+        structs = super().bulk_to_python(values)
+        return [
+            self._note_missing(raw, struct)
+            for raw, struct in zip(values, structs, strict=True)
+        ]
+
+    def _note_missing(self, raw, struct):
+        struct.missing = [
+            name
+            for name, child in self.child_blocks.items()
+            if isinstance(child, blocks.ChooserBlock)
+            and isinstance(raw, dict)
+            and raw.get(name) not in (None, "")
+            and struct.get(name) is None
+        ]
+        return struct
+
+
+def missing_references(value) -> list[str]:
+    return list(getattr(value, "missing", []))
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -54,7 +146,11 @@ class ParagraphBlock(blocks.RichTextBlock):
         )
 
 
-class ImageBlock(blocks.StructBlock):
+def _newest_images(limit: int):
+    return list(get_image_model().objects.order_by("-created_at", "-pk")[:limit])
+
+
+class ImageBlock(ReferenceCheckMixin, blocks.StructBlock):
     image = ImageChooserBlock(label=_("ảnh"))
     caption = blocks.CharBlock(label=_("chú thích"), required=False, max_length=255)
 
@@ -63,6 +159,35 @@ class ImageBlock(blocks.StructBlock):
         label = _("Ảnh")
         template = "blocks/image.html"
         description = _("Một ảnh với chú thích, tự co giãn theo màn hình.")
+
+    def bulk_to_python(self, values):
+        # Every image of a stream (and of a gallery: ListBlock hands its items
+        # over in one batch) comes with its renditions in one more query.
+        structs = super().bulk_to_python(values)
+        images = [struct["image"] for struct in structs if struct.get("image")]
+        prefetch_related_objects(
+            images, renditions_prefetch(CONTENT_IMAGE, GALLERY_THUMB, GALLERY_LARGE)
+        )
+        return structs
+
+    def get_preview_value(self):
+        images = _newest_images(1)
+        return self.normalize(
+            {
+                "image": images[0] if images else None,
+                "caption": "Đồi chè Thanh Chương mùa hái búp",
+            }
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        if value.get("image") is None and viewer_is_editor(parent_context):
+            context["editor_note"] = gettext(
+                "Ảnh của khối này đã bị xóa; chọn ảnh khác."
+                if missing_references(value)
+                else "Chưa chọn ảnh."
+            )
+        return context
 
 
 class GalleryBlock(blocks.StructBlock):
@@ -74,6 +199,31 @@ class GalleryBlock(blocks.StructBlock):
         label = _("Bộ ảnh")
         template = "blocks/gallery.html"
         description = _("Nhiều ảnh xếp lưới, bấm để xem lớn.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["has_images"] = any(
+            item.get("image") for item in value.get("images") or []
+        )
+        if not context["has_images"] and viewer_is_editor(parent_context):
+            context["editor_note"] = gettext(
+                "Bộ ảnh chưa có ảnh nào (hoặc các ảnh đã bị xóa)."
+            )
+        return context
+
+    def get_preview_value(self):
+        captions = ["Hái chè buổi sớm", "Sao chè bằng chảo gang", "Đóng gói tại xưởng"]
+        return self.normalize(
+            {
+                "title": "Một ngày ở hợp tác xã",
+                "images": [
+                    {"image": image, "caption": caption}
+                    for image, caption in zip(
+                        _newest_images(len(captions)), captions, strict=False
+                    )
+                ],
+            }
+        )
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -100,9 +250,12 @@ class VideoBlock(blocks.StructBlock):
         label = _("Video")
         template = "blocks/video.html"
         description = _("Video nhúng từ YouTube hoặc nơi khác.")
+        # No address: the preview shows the video's frame and caption without
+        # asking YouTube for anything.
+        preview_value = {"video": None, "caption": "Thu hái chè ở Thanh Chương"}
 
 
-class CallToActionBlock(blocks.StructBlock):
+class CallToActionBlock(ReferenceCheckMixin, blocks.StructBlock):
     title = blocks.CharBlock(label=_("tiêu đề"), max_length=200)
     text = blocks.TextBlock(label=_("nội dung"), required=False)
     button_label = blocks.CharBlock(label=_("chữ trên nút"), max_length=60)
@@ -120,6 +273,24 @@ class CallToActionBlock(blocks.StructBlock):
             "button_label": "Xem cam Vinh",
             "url": "/san-pham/?q=cam",
         }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        request = (parent_context or {}).get("request")
+        page = value.get("page")
+        link = ""
+        if page is not None and page.live:
+            link = page.get_url(request=request) or ""
+        link = link or value.get("url") or ""
+        context["link"] = link
+        if viewer_is_editor(parent_context) and (
+            (page is not None and not page.live) or "page" in missing_references(value)
+        ):
+            context["editor_note"] = gettext(
+                "Trang đích chưa xuất bản hoặc đã bị xóa; nút dẫn tới địa chỉ dự "
+                "phòng nếu có, nếu không thì bị ẩn."
+            )
+        return context
 
 
 class FAQItemBlock(blocks.StructBlock):
@@ -171,7 +342,108 @@ class KeyFiguresBlock(blocks.StructBlock):
         }
 
 
-class ProductGridBlock(blocks.StructBlock):
+@dataclass
+class ProductGrid:
+    """What a product grid block shows, worked out when the page is rendered."""
+
+    products: list = field(default_factory=list)
+    # The catalogue with the same filters ("see all"); empty for picked products.
+    catalogue_url: str = ""
+    # Why some or all products are not shown, for editors only.
+    problems: list[str] = field(default_factory=list)
+    # False when the grid cannot be worked out at all (a chosen filter is gone).
+    valid: bool = True
+
+
+def grid_catalogue_params(value) -> dict[str, str] | None:
+    """The catalogue query string for a grid's filters, as the catalogue URL has
+    them; None if a chosen category or cooperative no longer exists."""
+    if {"category", "cooperative"} & set(missing_references(value)):
+        return None
+    params = {}
+    if category := value.get("category"):
+        params["category"] = category.slug
+    if cooperative := value.get("cooperative"):
+        params["cooperative"] = cooperative.slug
+    for name, param in (
+        ("commune", "commune"),
+        ("certification", "certification"),
+        ("ocop_stars", "ocop"),
+    ):
+        if (chosen := value.get(name)) not in (None, ""):
+            params[param] = str(chosen)
+    # The catalogue's filter form is a checkbox: ticked sends "on".
+    if value.get("in_season"):
+        params["in_season"] = "on"
+    if value.get("in_stock"):
+        params["in_stock"] = "on"
+    sort = GRID_SORTS.get(value.get("sort") or "newest", Sort.NEWEST)
+    if sort != Sort.NEWEST:
+        params["sort"] = sort
+    return params
+
+
+def grid_count(value) -> int:
+    try:
+        count = int(value.get("count") or 0)
+    except (TypeError, ValueError):
+        count = 0
+    return min(max(count, 1), GRID_MAX_COUNT) if count else 8
+
+
+def product_grid(value) -> ProductGrid:
+    """The products a grid block shows: the picked ones in the editor's order,
+    or the catalogue's own filters (market.catalogue.filter_products)."""
+    picked = list(value.get("products") or [])
+    if picked:
+        return _picked_grid(value, picked)
+    params = grid_catalogue_params(value)
+    if params is None:
+        return ProductGrid(
+            valid=False,
+            problems=[
+                gettext(
+                    "Danh mục hoặc hợp tác xã của bộ lọc đã bị xóa; chọn lại để "
+                    "lưới sản phẩm hiện trở lại."
+                )
+            ],
+        )
+    products, filterset = filter_products(params)
+    if filterset.messages:
+        # An ignored filter would widen the grid to products the editor did
+        # not ask for; show none rather than the wrong ones.
+        return ProductGrid(valid=False, problems=filterset.messages)
+    return ProductGrid(
+        products=list(products[: grid_count(value)]),
+        catalogue_url=f"{reverse('market:catalogue')}?{urlencode(params)}"
+        if params
+        else reverse("market:catalogue"),
+    )
+
+
+def _picked_grid(value, picked) -> ProductGrid:
+    ids = list(dict.fromkeys(product.pk for product in picked if product is not None))
+    queryset = Product.objects.published().filter(pk__in=ids).for_listing()
+    # The same in-stock rule as the catalogue's, applied to the picked products.
+    products, _filterset = filter_products(
+        {"in_stock": "on"} if value.get("in_stock") else {}, queryset=queryset
+    )
+    by_pk = {product.pk: product for product in products}
+    shown = [by_pk[pk] for pk in ids if pk in by_pk]
+    hidden = len(ids) - len(shown) + sum(1 for product in picked if product is None)
+    problems = []
+    if hidden:
+        problems.append(
+            gettext(
+                "%(count)d sản phẩm đã chọn không hiện vì chưa đăng bán, hết hàng "
+                "hoặc đã bị xóa."
+            )
+            % {"count": hidden}
+        )
+    return ProductGrid(products=shown, problems=problems)
+
+
+class ProductGridBlock(ReferenceCheckMixin, blocks.StructBlock):
     """Products picked by hand, or a live query that follows the catalogue."""
 
     title = blocks.CharBlock(label=_("tiêu đề"), required=False, max_length=200)
@@ -226,8 +498,60 @@ class ProductGridBlock(blocks.StructBlock):
         )
         preview_value = {"title": "Đặc sản đang mùa", "in_stock": True, "count": 4}
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        grid = product_grid(value)
+        context["grid"] = grid
+        context["products"] = grid.products
+        if grid.problems and viewer_is_editor(parent_context):
+            context["editor_notes"] = grid.problems
+        return context
 
-class CooperativeSpotlightBlock(blocks.StructBlock):
+
+def spotlight_cooperative(cooperative: Cooperative | None) -> Cooperative | None:
+    """The cooperative again, with its logo and photos, or None if it is gone."""
+    if cooperative is None:
+        return None
+    return (
+        Cooperative.objects.select_related("logo")
+        .prefetch_related(
+            renditions_prefetch(COOPERATIVE_LOGO, lookup="logo__renditions"),
+            Prefetch(
+                "photos",
+                queryset=CooperativePhoto.objects.select_related("image")
+                .prefetch_related(
+                    renditions_prefetch(SPOTLIGHT_PHOTO, lookup="image__renditions")
+                )
+                .order_by("sort_order"),
+            ),
+        )
+        .filter(pk=cooperative.pk)
+        .first()
+    )
+
+
+def top_products(cooperative: Cooperative, limit: int) -> list:
+    """A cooperative's products a buyer can order now: OCOP-rated first, newest."""
+    if limit <= 0:
+        return []
+    return list(
+        Product.objects.published()
+        .in_stock()
+        .filter(cooperative=cooperative)
+        .for_listing()
+        .order_by(
+            F("ocop_stars").desc(nulls_last=True),
+            F("first_published_at").desc(nulls_last=True),
+            "-pk",
+        )[: min(limit, SPOTLIGHT_MAX_PRODUCTS)]
+    )
+
+
+def _first_cooperative():
+    return Cooperative.objects.order_by("-is_verified", "name", "pk").first()
+
+
+class CooperativeSpotlightBlock(ReferenceCheckMixin, blocks.StructBlock):
     cooperative = SnippetChooserBlock("producers.Cooperative", label=_("hợp tác xã"))
     text = blocks.TextBlock(
         label=_("lời giới thiệu"),
@@ -243,6 +567,69 @@ class CooperativeSpotlightBlock(blocks.StructBlock):
         label = _("Giới thiệu hợp tác xã")
         template = "blocks/cooperative_spotlight.html"
         description = _("Một hợp tác xã: ảnh, câu chuyện và sản phẩm bán chạy.")
+
+    def get_preview_value(self):
+        # A real cooperative, so editors see what the block looks like; an
+        # empty site previews the block's empty state.
+        return self.normalize(
+            {"cooperative": _first_cooperative(), "text": "", "product_count": 3}
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        cooperative = spotlight_cooperative(value.get("cooperative"))
+        context["cooperative"] = cooperative
+        if cooperative is None:
+            if viewer_is_editor(parent_context):
+                context["editor_note"] = gettext(
+                    "Hợp tác xã của khối này đã bị xóa; chọn hợp tác xã khác."
+                    if missing_references(value)
+                    else "Chưa chọn hợp tác xã."
+                )
+            return context
+        photos = list(cooperative.photos.all())
+        context["photo"] = photos[0].image if photos else None
+        context["products"] = top_products(cooperative, value.get("product_count") or 0)
+        query = urlencode({"cooperative": cooperative.slug})
+        context["catalogue_url"] = f"{reverse('market:catalogue')}?{query}"
+        return context
+
+
+@dataclass
+class CommuneGroup:
+    """The cooperatives of one commune, as the map block lists them."""
+
+    name: str
+    cooperatives: list = field(default_factory=list)
+
+
+def cooperatives_by_commune(commune=None) -> list[CommuneGroup]:
+    """Cooperatives grouped by commune name (A–Z), verified ones first in each."""
+    cooperatives = Cooperative.objects.only(
+        "pk",
+        "name",
+        "slug",
+        "province_code",
+        "commune_code",
+        "street",
+        "latitude",
+        "longitude",
+        "is_verified",
+    ).order_by("-is_verified", "name", "pk")
+    if commune not in (None, ""):
+        try:
+            cooperatives = cooperatives.filter(commune_code=int(commune))
+        except (TypeError, ValueError):
+            return []
+    groups: dict[str, CommuneGroup] = {}
+    for cooperative in cooperatives:
+        name = (
+            cooperative.commune_name
+            or cooperative.province_name
+            or gettext("Chưa rõ xã/phường")
+        )
+        groups.setdefault(name, CommuneGroup(name)).cooperatives.append(cooperative)
+    return sorted(groups.values(), key=lambda group: fold(group.name))
 
 
 class CooperativeMapBlock(blocks.StructBlock):
@@ -261,8 +648,24 @@ class CooperativeMapBlock(blocks.StructBlock):
         description = _("Danh sách hợp tác xã theo xã/phường, có liên kết bản đồ.")
         preview_value = {"title": "Hợp tác xã trong huyện"}
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["groups"] = cooperatives_by_commune(value.get("commune"))
+        context["cooperative_count"] = sum(
+            len(group.cooperatives) for group in context["groups"]
+        )
+        return context
 
-class LotHighlightBlock(blocks.StructBlock):
+
+def _newest_lot():
+    return (
+        Lot.objects.exclude(status=Lot.Status.RECALLED)
+        .order_by(F("harvest_date").desc(nulls_last=True), "-pk")
+        .first()
+    )
+
+
+class LotHighlightBlock(ReferenceCheckMixin, blocks.StructBlock):
     lot = SnippetChooserBlock("producers.Lot", label=_("lô hàng"))
     text = blocks.TextBlock(label=_("lời giới thiệu"), required=False)
 
@@ -271,6 +674,45 @@ class LotHighlightBlock(blocks.StructBlock):
         label = _("Lô hàng truy xuất")
         template = "blocks/lot_highlight.html"
         description = _("Một lô hàng với mã QR dẫn tới trang truy xuất nguồn gốc.")
+
+    def get_preview_value(self):
+        return self.normalize({"lot": _newest_lot(), "text": ""})
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        chosen = value.get("lot")
+        lot = (
+            Lot.objects.select_related("cooperative").filter(pk=chosen.pk).first()
+            if chosen is not None
+            else None
+        )
+        context["lot"] = lot
+        if lot is None:
+            if viewer_is_editor(parent_context):
+                context["editor_note"] = gettext(
+                    "Lô hàng của khối này đã bị xóa; chọn lô khác."
+                    if missing_references(value)
+                    else "Chưa chọn lô hàng."
+                )
+            return context
+        context["trace_url"] = lot.get_absolute_url()
+        # The same code as printed on the lot's labels (producers.qr), drawn
+        # inline: segno writes the SVG from the lot's URL and code alone.
+        svg = qr_svg_bytes(lot, scale=5).decode()
+        label = gettext("Mã QR của lô %(code)s") % {"code": lot.code}
+        context["qr_svg"] = mark_safe(  # noqa: S308 - segno's SVG, label escaped
+            svg.replace(
+                "<svg ", format_html('<svg role="img" aria-label="{}" ', label), 1
+            )
+        )
+        context["product"] = (
+            None
+            if lot.is_recalled
+            else lot.products.published()
+            .order_by(F("first_published_at").desc(nulls_last=True), "-pk")
+            .first()
+        )
+        return context
 
 
 class BodyBlock(blocks.StreamBlock):
