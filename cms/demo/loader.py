@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from stdnum import ean
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from cms.models import HomePage
 from market.fields import months_to_mask
@@ -43,6 +43,7 @@ from producers.models import (
 from . import data, images
 from . import lots as demo_lots
 from . import orders as demo_orders
+from . import pages as demo_pages
 
 ADMIN = ("admin", "admin-demo-2026")
 DISTRICT_STAFF = ("huyen", "huyen-demo-2026")
@@ -128,7 +129,8 @@ def load(*, small: bool = False) -> Summary:
                     summary,
                     lots.get(product_data.slug, []),
                 )
-        _home_page(admin, summary)
+        home = _home_page(admin, summary)
+        demo_pages.load_pages(home, admin, summary, small=small)
         summary.logins.extend(role_logins)
         buyer = _user(
             *demo_orders.BUYER, first_name="Nguyễn Thị Hoa", email=demo_orders.BUYER[0]
@@ -423,7 +425,8 @@ def _home_page(admin, summary: Summary) -> HomePage:
         ),
         "hero_image": hero,
     }
-    home = HomePage.objects.first()
+    # The Vietnamese home: its English translation is a HomePage too.
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         home = HomePage(slug="trang-chu", **values)
         Page.get_first_root_node().add_child(instance=home)
