@@ -1,16 +1,24 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .sitemaps import SITEMAPS
+
+# A Wagtail page's address, as wagtail_serve matches it ("", "tin-tuc/", ...).
+# Page slugs have no dots, so "<page>rss.xml" never is a page itself.
+PAGE_PATH = r"(?P<path>(?:[\w\-]+/)*)"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Stripe calls this address itself: no language prefix, no session.
     path("thanh-toan/", include("market.payments.urls")),
 ]
@@ -19,6 +27,14 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("market.urls")),
     path("", include("producers.urls")),
+    # News feeds and event calendars, next to the page they belong to.
+    re_path(
+        rf"^{PAGE_PATH}rss\.xml$", views.news_feed, {"kind": "rss"}, name="news_rss"
+    ),
+    re_path(
+        rf"^{PAGE_PATH}atom\.xml$", views.news_feed, {"kind": "atom"}, name="news_atom"
+    ),
+    re_path(rf"^{PAGE_PATH}lich\.ics$", views.event_calendar, name="event_ics"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,8 +1,16 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
+from wagtail import hooks
+from wagtail.models import Page
+
+from . import ics
+from .feeds import NewsAtomFeed, NewsFeed
 
 
 def set_language(request):
@@ -17,3 +25,60 @@ def set_language(request):
     language = translation.get_language_from_path(urlsplit(next_url).path)
     with translation.override(language or settings.LANGUAGE_CODE):
         return django_set_language(request)
+
+
+# Addresses search engines have no business in: the admin and a buyer's own pages,
+# in Vietnamese (no prefix) and English.
+ROBOTS_DISALLOW = ["/admin/", "/gio-hang/", "/thanh-toan/", "/tai-khoan/", "/don-hang/"]
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /"]
+    for path in ROBOTS_DISALLOW:
+        lines.append(f"Disallow: {path}")
+        if path != "/admin/":
+            lines.append(f"Disallow: /en{path}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def _served_page(request, path: str, *page_types):
+    """The published page at `path` (a Wagtail page address) if it is one of
+    `page_types`, checked like Wagtail's own serve view (privacy hooks);
+    returns (page, None) or (None, the hook's response)."""
+    page = Page.find_for_request(request, path)
+    if page is None or not isinstance(page, page_types):
+        raise Http404
+    for hook in hooks.get_hooks("before_serve_page"):
+        result = hook(page, request, (), {})
+        if isinstance(result, HttpResponse):
+            return None, result
+    return page, None
+
+
+@require_GET
+def news_feed(request, path: str, kind: str):
+    """RSS (rss.xml) or Atom (atom.xml) of a news index; `?tag=` narrows it."""
+    from cms.models import NewsIndexPage
+
+    index, refused = _served_page(request, path, NewsIndexPage)
+    if refused:
+        return refused
+    feed = NewsAtomFeed() if kind == "atom" else NewsFeed()
+    return feed(request, index=index, tag=request.GET.get("tag", "")[:100])
+
+
+@require_GET
+def event_calendar(request, path: str):
+    """An event (or an event index's coming events) as an .ics file."""
+    from cms.models import EventIndexPage, EventPage
+
+    page, refused = _served_page(request, path, EventPage, EventIndexPage)
+    if refused:
+        return refused
+    events = page.upcoming_events() if isinstance(page, EventIndexPage) else [page]
+    body = ics.calendar(events, request, name=page.title)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
+    return response

@@ -1,6 +1,7 @@
 """The district's Wagtail pages."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -8,10 +9,21 @@ from wagtail.models import Page
 
 from cms.blocks import BodyBlock
 
+from .pages import (
+    CampaignIndexPage,
+    EventIndexPage,
+    NewsIndexPage,
+    campaigns_under,
+    events_under,
+    news_under,
+)
 from .seo import SeoMixin
 
 FEATURED_PRODUCTS = 8
 FEATURED_COOPERATIVES = 6
+FEATURED_CAMPAIGNS = 3
+LATEST_NEWS = 3
+UPCOMING_EVENTS = 3
 
 
 class HomePage(SeoMixin, Page):
@@ -80,9 +92,61 @@ class HomePage(SeoMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = Category.objects.filter(parent=None)
+        context["featured_campaigns"] = self.featured_campaigns()
         context["featured_products"] = self.featured_products()
         context["featured_cooperatives"] = self.featured_cooperatives()
+        context["latest_news"] = self.latest_news()
+        context["upcoming_events"] = self.upcoming_events()
+        context["section_pages"] = self.section_pages()
+        context["hero_cta_href"] = self.hero_cta_href(request)
         return context
+
+    def hero_cta_href(self, request=None) -> str:
+        """Where the hero's button leads: the chosen page (in the reader's
+        language when translated), else the address, else the catalogue."""
+        page = self.hero_cta_page
+        if page is not None and page.live:
+            return page.localized.get_url(request) or ""
+        return self.hero_cta_url or ""
+
+    def section_pages(self) -> dict:
+        """This home's campaign, news and event lists, for "see all" links."""
+        kinds = {
+            CampaignIndexPage: "campaigns",
+            NewsIndexPage: "news",
+            EventIndexPage: "events",
+        }
+        found = {}
+        for page in self.get_children().live().public().type(*kinds):
+            found.setdefault(kinds[page.specific_class], page)
+        return found
+
+    def featured_campaigns(self):
+        """Campaigns running now, then those about to start; past ones are left out."""
+        today = timezone.localdate()
+        return list(
+            campaigns_under(self)
+            .filter(end_date__gte=today)
+            .order_by(
+                models.Case(
+                    models.When(start_date__lte=today, then=models.Value(0)),
+                    default=models.Value(1),
+                ),
+                "start_date",
+                "end_date",
+                "pk",
+            )[:FEATURED_CAMPAIGNS]
+        )
+
+    def latest_news(self):
+        return list(news_under(self)[:LATEST_NEWS])
+
+    def upcoming_events(self):
+        return list(
+            events_under(self)
+            .filter(end__gte=timezone.now())
+            .order_by("start", "pk")[:UPCOMING_EVENTS]
+        )
 
     def featured_products(self):
         """Products a buyer can order now, OCOP-rated ones first, then the newest."""

@@ -1,6 +1,9 @@
 """The district's pages: campaigns, news, events, standard pages and contact."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +22,89 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import navigation  # noqa: F401 - its receivers clear the cached menu
 from cms.blocks import BodyBlock
+from market.images import renditions_prefetch
 from producers.models import coordinate_field
 
 from .seo import SeoMixin
 
 INTRO_FEATURES = ["bold", "italic", "link"]
+
+# Renditions the page templates ask for; listings prefetch exactly these so a list
+# of 30 cards costs the same queries as a list of 3 (see market/images.py).
+# Cards for campaigns, news and events (cms/includes/page_card.html).
+CARD_IMAGE = "format-{avif,webp,jpeg} fill-{400x225,800x450}"
+# Wide pictures at the top of the home and campaign pages.
+HERO_IMAGE = "format-{avif,webp,jpeg} fill-{480x240,960x400,1600x560}"
+# The lead picture of a news post or an event.
+LEAD_IMAGE = "format-{avif,webp,jpeg} fill-{640x360,960x540,1280x720}"
+# What Zalo, Facebook and Twitter show when a page is shared.
+SHARE_IMAGE = "fill-1200x630|format-jpeg"
+
+NEWS_PER_PAGE = 12
+PAST_EVENTS_PER_PAGE = 12
+FEED_ITEMS = 20
+
+
+def with_card_image(queryset, field: str):
+    """`queryset` with its card picture (`field`) and that picture's renditions."""
+    return queryset.select_related(field).prefetch_related(
+        renditions_prefetch(CARD_IMAGE, lookup=f"{field}__renditions")
+    )
+
+
+def campaigns_under(page):
+    return with_card_image(
+        CampaignPage.objects.live().public().descendant_of(page), "hero_image"
+    )
+
+
+def news_under(page):
+    return with_card_image(
+        NewsPage.objects.live().public().descendant_of(page), "lead_image"
+    ).order_by("-date", "-first_published_at", "-pk")
+
+
+def events_under(page):
+    return with_card_image(
+        EventPage.objects.live().public().descendant_of(page), "lead_image"
+    )
+
+
+def paginate(request, items, per_page: int):
+    """A page of `items` from `?page=`; a wrong number shows the nearest page."""
+    paginator = Paginator(items, per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return {
+        "page_obj": page_obj,
+        "page_range": paginator.get_elided_page_range(
+            page_obj.number, on_each_side=1, on_ends=1
+        ),
+    }
+
+
+def share_rendition(page):
+    """The share picture in its 1200×630 JPEG rendition, or None; kept per page
+    object so the meta tags and the JSON-LD ask the database once."""
+    if not hasattr(page, "_share_rendition"):
+        image = page.get_share_image()
+        page._share_rendition = image.get_rendition(SHARE_IMAGE) if image else None
+    return page._share_rendition
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def _publisher(request) -> dict:
+    from django.conf import settings
+
+    return {
+        "@type": "Organization",
+        "name": settings.WAGTAIL_SITE_NAME,
+        "url": _absolute(request, "/"),
+    }
 
 
 def lead_image_field():
@@ -50,6 +130,21 @@ class CampaignIndexPage(SeoMixin, Page):
 
     class Meta:
         verbose_name = _("danh sách chiến dịch")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.campaigns_by_phase())
+        return context
+
+    def campaigns_by_phase(self) -> dict[str, list]:
+        """This index's campaigns: running now (ending soonest first), coming
+        (starting soonest first) and past (most recent first)."""
+        phases = {"current": [], "upcoming": [], "past": []}
+        for campaign in campaigns_under(self).order_by("start_date", "pk"):
+            phases[campaign.phase].append(campaign)
+        phases["current"].sort(key=lambda c: c.end_date)
+        phases["past"].sort(key=lambda c: c.end_date, reverse=True)
+        return phases
 
 
 class CampaignPage(SeoMixin, Page):
@@ -102,6 +197,11 @@ class CampaignPage(SeoMixin, Page):
     def get_share_image(self):
         return self.share_image or self.hero_image
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["campaign_index"] = self.get_parent()
+        return context
+
 
 class NewsIndexPage(SeoMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
@@ -113,6 +213,46 @@ class NewsIndexPage(SeoMixin, Page):
 
     class Meta:
         verbose_name = _("danh sách tin tức")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        slug = request.GET.get("tag", "")[:100]
+        items = self.news_items(slug).prefetch_related("tagged_items__tag")
+        context.update(paginate(request, items, NEWS_PER_PAGE))
+        context["tag_slug"] = slug
+        context["tags"] = list(self.tags_in_use())
+        context["selected_tag"] = next(
+            (tag for tag in context["tags"] if tag.slug == slug), None
+        )
+        if slug or context["page_obj"].number > 1:
+            # Filtered and later pages repeat the index's posts: followed, not listed.
+            context["robots"] = "noindex, follow"
+        return context
+
+    def news_items(self, tag: str | None = None):
+        """Published posts of this index, newest first; `tag` is a tag's slug."""
+        items = news_under(self)
+        if tag:
+            items = items.filter(tagged_items__tag__slug=tag)
+        return items
+
+    def tags_in_use(self):
+        """Tags of this index's published posts, for the filter links."""
+        from taggit.models import Tag
+
+        return (
+            Tag.objects.filter(
+                cms_newspagetag_items__content_object__in=NewsPage.objects.live()
+                .public()
+                .descendant_of(self)
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def feed_url(self, kind: str = "rss", request=None) -> str:
+        """This index's RSS or Atom address (cms/urls.py serves <index>rss.xml)."""
+        return f"{self.get_url(request)}{kind}.xml"
 
 
 class NewsPageTag(TaggedItemBase):
@@ -155,6 +295,60 @@ class NewsPage(SeoMixin, Page):
     def get_share_image(self):
         return self.share_image or self.lead_image
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news_index"] = self.get_parent().specific
+        return context
+
+    @property
+    def tag_list(self):
+        """This post's tags, in name order (prefetch-friendly)."""
+        return sorted(
+            (item.tag for item in self.tagged_items.all()), key=lambda t: t.name
+        )
+
+    def published_at(self):
+        """When the post appeared: its publication time if that fell on its date,
+        else the start of its date in the district's time zone."""
+        published = self.first_published_at
+        if published and timezone.localtime(published).date() == self.date:
+            return published
+        return timezone.make_aware(
+            datetime.datetime.combine(self.date, datetime.time())
+        )
+
+    def structured_data(self, request) -> dict:
+        """schema.org NewsArticle for search engines."""
+        url = self.get_full_url(request)
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title[:110],
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": timezone.localtime(self.published_at()).isoformat(),
+            "inLanguage": self.locale.language_code,
+            "publisher": _publisher(request),
+        }
+        if self.last_published_at:
+            data["dateModified"] = timezone.localtime(
+                self.last_published_at
+            ).isoformat()
+        if self.author:
+            data["author"] = {"@type": "Person", "name": self.author}
+        else:
+            data["author"] = _publisher(request)
+        description = self.search_description or self.intro
+        if description:
+            data["description"] = description
+        rendition = share_rendition(self)
+        if rendition:
+            data["image"] = [_absolute(request, rendition.url)]
+        tags = [tag.name for tag in self.tag_list]
+        if tags:
+            data["keywords"] = tags
+        return data
+
 
 class EventIndexPage(SeoMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
@@ -166,6 +360,30 @@ class EventIndexPage(SeoMixin, Page):
 
     class Meta:
         verbose_name = _("danh sách sự kiện")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming_events"] = self.upcoming_events()
+        context.update(paginate(request, self.past_events(), PAST_EVENTS_PER_PAGE))
+        if context["page_obj"].number > 1:
+            context["robots"] = "noindex, follow"
+        return context
+
+    def upcoming_events(self):
+        """Events not yet over, the soonest first."""
+        return (
+            events_under(self).filter(end__gte=timezone.now()).order_by("start", "pk")
+        )
+
+    def past_events(self):
+        """Events already over, kept for the record, the latest first."""
+        return (
+            events_under(self).filter(end__lt=timezone.now()).order_by("-start", "-pk")
+        )
+
+    def calendar_url(self, request=None) -> str:
+        """All this index's coming events as one .ics (cms/urls.py)."""
+        return f"{self.get_url(request)}lich.ics"
 
 
 class EventPage(SeoMixin, Page):
@@ -218,8 +436,56 @@ class EventPage(SeoMixin, Page):
     def is_past(self) -> bool:
         return self.end < timezone.now()
 
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
     def get_share_image(self):
         return self.share_image or self.lead_image
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["event_index"] = self.get_parent()
+        return context
+
+    def calendar_url(self, request=None) -> str:
+        """This event as an .ics file to add to a calendar (cms/urls.py)."""
+        return f"{self.get_url(request)}lich.ics"
+
+    def structured_data(self, request) -> dict:
+        """schema.org Event: when, where (with coordinates), who organises it."""
+        place = {"@type": "Place", "name": self.venue}
+        address = {"@type": "PostalAddress", "addressCountry": "VN"}
+        if self.address:
+            address["streetAddress"] = self.address
+        place["address"] = address
+        if self.has_location:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            }
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "url": self.get_full_url(request),
+            "startDate": timezone.localtime(self.start).isoformat(),
+            "endDate": timezone.localtime(self.end).isoformat(),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": place,
+            "inLanguage": self.locale.language_code,
+        }
+        description = self.search_description or self.intro
+        if description:
+            data["description"] = description
+        if self.organiser:
+            data["organizer"] = {"@type": "Organization", "name": self.organiser}
+        rendition = share_rendition(self)
+        if rendition:
+            data["image"] = [_absolute(request, rendition.url)]
+        return data
 
 
 class StandardPage(SeoMixin, Page):
