@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.models import Page, Site
@@ -898,3 +898,16 @@ def test_call_to_action_links_to_its_published_page(home, visitor_request):
     html = render(block, block.to_python(raw), visitor_request)
 
     assert 'href="/cach-mua-hang/"' in html
+
+
+def test_blocks_on_the_english_tree_link_to_english_pages(world, visitor_request):
+    with translation.override("en"):
+        shown = product_grid(grid(cooperative=world["tea"].pk))
+        html = render(
+            LotHighlightBlock(),
+            LotHighlightBlock().to_python({"lot": world["lot"].pk, "text": ""}),
+            visitor_request,
+        )
+
+    assert shown.catalogue_url.startswith("/en/")
+    assert 'href="/en/l/' in html
