@@ -132,6 +132,7 @@ def load(*, small: bool = False) -> Summary:
         home = _home_page(admin, summary)
         demo_pages.load_pages(home, admin, summary, small=small)
         summary.logins.extend(role_logins)
+        summary.logins.extend(demo_pages.editorial_accounts())
         buyer = _user(
             *demo_orders.BUYER, first_name="Nguyễn Thị Hoa", email=demo_orders.BUYER[0]
         )

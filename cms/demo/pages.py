@@ -9,8 +9,9 @@ fits its role (a "current" campaign that has ended, a "coming" event that took
 place), so a re-run the next day writes nothing either.
 
 `--small` builds a slice (home blocks, one campaign, two news posts, one event, one
-standard page, contact) for the test suite; English translations come with the
-full demo only.
+standard page, contact) for the test suite, with one drawn picture (the campaign's
+banner: every picture costs renditions when a test renders the page); English
+translations come with the full demo only.
 """
 
 import datetime
@@ -25,8 +26,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Locale, Page, Site
 
+from cms import roles as cms_roles
 from cms.models import (
     CampaignIndexPage,
     CampaignPage,
@@ -56,6 +58,8 @@ HONEY = "htx-mat-ong-con-cuong"
 FISH_SAUCE = "htx-nuoc-mam-quynh-luu"
 DISTRICT_EMAIL = "chonongsan@example.vn"
 DISTRICT_PHONE = "0238 3842 123"
+DISTRICT_EDITOR = ("bientap", "bientap-demo-2026")
+DISTRICT_APPROVER = ("pheduyet", "pheduyet-demo-2026")
 
 
 @dataclass
@@ -85,6 +89,29 @@ def load_pages(home: HomePage, admin, summary, *, small: bool = False) -> dict:
     if not small:
         load_translations(home, built, ctx)
     return built
+
+
+def editorial_accounts() -> list:
+    """The district's page editor and approver (cms.roles), as demo logins."""
+    logins = []
+    for (username, password), first_name, make, role in (
+        (
+            DISTRICT_EDITOR,
+            "Biên tập viên huyện",
+            cms_roles.make_district_editor,
+            "biên tập trang của huyện (gửi duyệt)",
+        ),
+        (
+            DISTRICT_APPROVER,
+            "Phê duyệt viên huyện",
+            cms_roles.make_district_approver,
+            "phê duyệt và đăng trang của huyện",
+        ),
+    ):
+        user = demo_loader._user(username, password, first_name=first_name)
+        make(user)
+        logins.append(demo_loader.Login(username, password, role))
+    return logins
 
 
 # --- Blocks ------------------------------------------------------------------
@@ -269,10 +296,11 @@ def upsert_page(
 
 
 def _picture(key: str) -> object:
-    """A banner drawn for the district's pages, kept in the root collection."""
+    """A banner drawn for the district's pages, kept in the district's collection
+    (the one district editors may choose images from)."""
     title, alt, draw, filename = BANNERS[key]
     return demo_loader._image(
-        title, Collection.get_first_root_node(), alt, draw, filename
+        title, cms_roles.district_collection(), alt, draw, filename
     )
 
 
@@ -751,7 +779,7 @@ def _news(home: HomePage, ctx: Context) -> dict[str, Page]:
                 "title": item.title,
                 "search_description": item.intro[:300],
                 "author": item.author,
-                "lead_image": _picture(item.image),
+                "lead_image": None if ctx.small else _picture(item.image),
                 "intro": item.intro,
                 "body": stream(item.slug, body),
             },
@@ -902,7 +930,7 @@ def _events(home: HomePage, ctx: Context) -> dict[str, Page]:
                 "latitude": Decimal(item.latitude),
                 "longitude": Decimal(item.longitude),
                 "organiser": item.organiser,
-                "lead_image": _picture(item.image),
+                "lead_image": None if ctx.small else _picture(item.image),
                 "intro": item.intro,
                 "body": stream(item.slug, [paragraph(p) for p in item.paragraphs]),
             },
@@ -918,7 +946,9 @@ def _events(home: HomePage, ctx: Context) -> dict[str, Page]:
 
 def _standard_pages(home: HomePage, ctx: Context) -> dict[str, Page]:
     pages = {}
-    hero = home.hero_image
+    # Pictures cost renditions on every render: the small slice keeps one (the
+    # campaign's banner) for the test suite.
+    hero = None if ctx.small else home.hero_image
     about_body = [
         paragraph(
             "<p><b>Chợ Nông Sản Nghệ An</b> là nơi các hợp tác xã trong tỉnh bán "
