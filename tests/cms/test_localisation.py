@@ -5,12 +5,16 @@ import datetime
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
+from cms import roles
 from cms.models import CampaignIndexPage, CampaignPage, HomePage, NewsIndexPage
 from cms.templatetags.cms_i18n import translated_page_url
+from tests.cms.test_workflow import admin_form, approve, edit_url
 from tests.market.factories import ProductFactory
+from tests.producers.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +198,39 @@ def test_switcher_asks_the_database_once_on_a_page(
         url = template.render(Context({"request": request, "page": campaign}))
 
     assert url == "/en/chien-dich/vinh-oranges/"
+
+
+def test_editor_translates_the_home_tree_and_an_approver_publishes_the_english_home(
+    client, vi_tree
+):
+    editor = UserFactory(username="bien-tap")
+    roles.make_district_editor(editor)
+    approver = UserFactory(username="phe-duyet")
+    roles.make_district_approver(approver)
+    english = Locale.objects.get(language_code="en")
+    home = vi_tree["home"]
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=(home.pk,)),
+        {"locales": [english.pk], "include_subtree": "on"},
+    )
+
+    assert response.status_code == 302
+    english_home = home.get_translation(english).specific
+    assert not english_home.live
+    assert vi_tree["campaign"].get_translation(english).slug == "mua-cam-vinh"
+    assert english_home.get_workflow().name == roles.WORKFLOW_NAME
+    data = admin_form(client, edit_url(english_home))
+    data.update(
+        {"title": "Home", "heading": "Fresh farm produce", "action-submit": "1"}
+    )
+    assert client.post(edit_url(english_home), data).status_code == 302
+    assert "Fresh farm produce" not in client.get("/en/").content.decode()
+
+    client.force_login(approver)
+    approve(client, english_home)
+
+    assert english_home.live
+    assert "Fresh farm produce" in client.get("/en/").content.decode()
+    assert "Nông sản sạch" in client.get("/").content.decode()
