@@ -334,6 +334,26 @@ def test_approver_sees_the_submission_awaiting_review_on_the_dashboard(
     assert "Chè xanh Thanh Chương" in response.content.decode()
 
 
+def test_editors_delete_only_unpublished_pages_and_nobody_deletes_a_section(
+    site_tree, editor, approver
+):
+    draft = site_tree["campaigns"].add_child(
+        instance=CampaignPage(
+            title="Nháp",
+            slug="nhap",
+            live=False,
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate(),
+        )
+    )
+
+    assert draft.permissions_for_user(editor).can_delete()
+    assert not site_tree["campaign"].permissions_for_user(editor).can_delete()
+    assert site_tree["campaign"].permissions_for_user(approver).can_delete()
+    for section in ("home", "campaigns"):
+        assert not site_tree[section].permissions_for_user(approver).can_delete()
+
+
 # Who may not touch pages ----------------------------------------------------------
 
 PAGE_TYPES = [
