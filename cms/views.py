@@ -43,18 +43,25 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def _served_page(request, path: str, *page_types):
-    """The published page at `path` (a Wagtail page address) if it is one of
-    `page_types`, checked like Wagtail's own serve view (privacy hooks);
-    returns (page, None) or (None, the hook's response)."""
+def _serve_as_page(request, path: str, page_types, respond):
+    """`respond(page)` for the published page at `path` (a Wagtail page address)
+    if it is one of `page_types`, through the same hooks as Wagtail's own serve
+    view, so private pages ask for a login or password here too."""
     page = Page.find_for_request(request, path)
     if page is None or not isinstance(page, page_types):
         raise Http404
+
+    def serve_chain(page, request, args, kwargs):
+        return respond(page)
+
+    chain = serve_chain
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
     for hook in hooks.get_hooks("before_serve_page"):
         result = hook(page, request, (), {})
         if isinstance(result, HttpResponse):
-            return None, result
-    return page, None
+            return result
+    return chain(page, request, (), {})
 
 
 @require_GET
@@ -62,11 +69,11 @@ def news_feed(request, path: str, kind: str):
     """RSS (rss.xml) or Atom (atom.xml) of a news index; `?tag=` narrows it."""
     from cms.models import NewsIndexPage
 
-    index, refused = _served_page(request, path, NewsIndexPage)
-    if refused:
-        return refused
-    feed = NewsAtomFeed() if kind == "atom" else NewsFeed()
-    return feed(request, index=index, tag=request.GET.get("tag", "")[:100])
+    def respond(index):
+        feed = NewsAtomFeed() if kind == "atom" else NewsFeed()
+        return feed(request, index=index, tag=request.GET.get("tag", "")[:100])
+
+    return _serve_as_page(request, path, NewsIndexPage, respond)
 
 
 @require_GET
@@ -74,11 +81,12 @@ def event_calendar(request, path: str):
     """An event (or an event index's coming events) as an .ics file."""
     from cms.models import EventIndexPage, EventPage
 
-    page, refused = _served_page(request, path, EventPage, EventIndexPage)
-    if refused:
-        return refused
-    events = page.upcoming_events() if isinstance(page, EventIndexPage) else [page]
-    body = ics.calendar(events, request, name=page.title)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
-    return response
+    def respond(page):
+        index = isinstance(page, EventIndexPage)
+        events = page.upcoming_events() if index else [page]
+        body = ics.calendar(events, request, name=page.title)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{page.slug}.ics"'
+        return response
+
+    return _serve_as_page(request, path, (EventPage, EventIndexPage), respond)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -297,15 +298,17 @@ class NewsPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_index"] = self.get_parent().specific
+        context["news_index"] = self.get_parent()
         return context
 
-    @property
-    def tag_list(self):
-        """This post's tags, in name order (prefetch-friendly)."""
-        return sorted(
-            (item.tag for item in self.tagged_items.all()), key=lambda t: t.name
-        )
+    @cached_property
+    def tag_list(self) -> list:
+        """This post's tags in name order, read once; listings prefetch
+        "tagged_items__tag" and cost nothing more."""
+        items = self.tagged_items.all()
+        if "tagged_items" not in getattr(self, "_prefetched_objects_cache", {}):
+            items = items.select_related("tag")
+        return sorted((item.tag for item in items), key=lambda tag: tag.name)
 
     def published_at(self):
         """When the post appeared: its publication time if that fell on its date,
