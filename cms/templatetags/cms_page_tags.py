@@ -111,7 +111,8 @@ def site_footer(context) -> dict:
 @register.filter
 def event_when(event) -> str:
     """ "Thứ 7, 14/3/2026, 08:00 – 17:00", or both ends in full when the event
-    spans several days; in the district's time zone."""
+    spans several days ("Thứ 7, 14/3/2026, 08:00 – Thứ 2, 16/3/2026, 18:00");
+    in the district's time zone."""
     start = timezone.localtime(event.start)
     end = timezone.localtime(event.end)
     if start.date() == end.date():
@@ -121,11 +122,15 @@ def event_when(event) -> str:
             start=date_format(start, "H:i"),
             end=date_format(end, "H:i"),
         )
-    return _("{start_time} {start_date} – {end_time} {end_date}").format(
-        start_time=date_format(start, "H:i"),
-        start_date=date_format(start, "l, ") + date_format(start),
-        end_time=date_format(end, "H:i"),
-        end_date=date_format(end, "l, ") + date_format(end),
+    return _(
+        "{start_day}, {start_date}, {start} – {end_day}, {end_date}, {end}"
+    ).format(
+        start_day=date_format(start, "l"),
+        start_date=date_format(start),
+        start=date_format(start, "H:i"),
+        end_day=date_format(end, "l"),
+        end_date=date_format(end),
+        end=date_format(end, "H:i"),
     )
 
 
