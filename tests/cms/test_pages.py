@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import (
@@ -309,6 +309,8 @@ def test_news_index_filters_by_tag_and_keeps_the_tag_across_pages(client, site):
     assert response.context["selected_tag"].name == "cam vinh"
     assert 'href="/tin-tuc/?tag=cam-vinh" aria-current="true">#cam vinh</a>' in html
     assert 'href="/tin-tuc/">Tất cả</a>' in html
+    tea = client.get("/tin-tuc/?tag=ch%C3%A8")  # slugs keep Vietnamese letters
+    assert [p.title for p in tea.context["page_obj"]] == ["Cam và chè", "Chè đầu mùa"]
 
 
 def test_news_index_with_an_unknown_tag_says_so_instead_of_failing(client, site):
@@ -536,6 +538,35 @@ def test_menu_leaves_out_an_unpublished_page_and_updates_when_it_changes(client,
 
     assert 'href="/gioi-thieu/"' not in html
     assert 'href="/tin-tuc/">Tin tức</a>' in html
+
+
+def test_menu_changes_show_at_once_although_the_menu_is_cached(client, site):
+    assert "Giới thiệu</a>" not in html_of(client.get("/"))  # cached: no menu
+
+    setting = set_menu(site, ("Giới thiệu", site.about))
+    assert 'href="/gioi-thieu/">Giới thiệu</a>' in html_of(client.get("/"))
+
+    MenuItem.objects.filter(setting=setting).delete()
+    html = html_of(client.get("/"))
+    assert "Giới thiệu</a>" not in html
+    assert 'href="/hop-tac-xa/">Hợp tác xã</a>' in html  # back to the usual links
+
+
+def test_menu_pages_lead_to_their_translation_on_english_pages(client, site):
+    english = Locale.objects.get(language_code="en")
+    en_home = site.home.copy_for_translation(english)
+    en_home.save_revision().publish()
+    en_news = site.news.copy_for_translation(english)
+    en_news.slug = "news"
+    en_news.save_revision().publish()
+    set_menu(site, ("Tin tức", site.news), ("Giới thiệu", site.about))
+
+    html = html_of(client.get("/en/"))
+
+    nav = html[html.index('class="site-nav"') : html.index("</nav>")]
+    assert 'href="/en/news/"' in nav
+    assert 'href="/gioi-thieu/"' in nav  # not translated: the Vietnamese page
+    assert 'href="/tin-tuc/"' in html_of(client.get("/"))
 
 
 def test_footer_shows_the_districts_text_contacts_and_links(client, site):
