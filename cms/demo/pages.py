@@ -447,7 +447,7 @@ def _orange_campaign(index: Page, ctx: Context, orange: Cooperative) -> Page:
         ),
         (
             "cooperative_spotlight",
-            {"cooperative": orange.pk, "text": "", "product_count": 3},
+            {"cooperative": orange.pk, "text": "", "product_count": 0},
         ),
         call_to_action(
             "Đặt cam cho cả gia đình",
@@ -508,7 +508,7 @@ def _tea_campaign(index: Page, ctx: Context, tea: Cooperative) -> Page:
                     "86 hộ ở Hạnh Lâm góp vốn lập hợp tác xã năm 2009 để có chung lò "
                     "sao, chung thương hiệu và bán thẳng cho người mua."
                 ),
-                "product_count": 3,
+                "product_count": 0,
             },
         ),
     ]
