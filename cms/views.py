@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 from wagtail import hooks
 from wagtail.models import Page
@@ -32,7 +32,7 @@ def set_language(request):
 ROBOTS_DISALLOW = ["/admin/", "/gio-hang/", "/thanh-toan/", "/tai-khoan/", "/don-hang/"]
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Allow: /"]
     for path in ROBOTS_DISALLOW:
@@ -64,7 +64,7 @@ def _serve_as_page(request, path: str, page_types, respond):
     return chain(page, request, (), {})
 
 
-@require_GET
+@require_safe
 def news_feed(request, path: str, kind: str):
     """RSS (rss.xml) or Atom (atom.xml) of a news index; `?tag=` narrows it."""
     from cms.models import NewsIndexPage
@@ -76,7 +76,7 @@ def news_feed(request, path: str, kind: str):
     return _serve_as_page(request, path, NewsIndexPage, respond)
 
 
-@require_GET
+@require_safe
 def event_calendar(request, path: str):
     """An event (or an event index's coming events) as an .ics file."""
     from cms.models import EventIndexPage, EventPage

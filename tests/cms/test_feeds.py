@@ -270,3 +270,10 @@ def test_long_lines_fold_between_characters_never_inside_one():
 
 def test_text_values_escape_backslash_semicolon_comma_and_newlines():
     assert ics.escape_text("a\\b;c,d\r\ne\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
+
+
+def test_feed_readers_may_ask_with_head_but_not_post(client, site):
+    fair = event(site.events, "Ngày hội", 2)
+    for url in ("/tin-tuc/rss.xml", "/tin-tuc/atom.xml", f"{fair.url}lich.ics"):
+        assert client.head(url).status_code == 200, url
+        assert client.post(url).status_code == 405, url
