@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -20,6 +21,7 @@ from wagtail.admin.panels import (
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -32,14 +34,10 @@ from .seo import SeoMixin
 
 INTRO_FEATURES = ["bold", "italic", "link"]
 
-# Renditions the page templates ask for; listings prefetch exactly these so a list
-# of 30 cards costs the same queries as a list of 3 (see market/images.py).
-# Cards for campaigns, news and events (cms/includes/page_card.html).
+# The card pictures of campaigns, news and events (cms/includes/*_card.html):
+# listings prefetch exactly these renditions, so a list of 30 cards costs the same
+# queries as a list of 3 (see market/images.py).
 CARD_IMAGE = "format-{avif,webp,jpeg} fill-{400x225,800x450}"
-# Wide pictures at the top of the home and campaign pages.
-HERO_IMAGE = "format-{avif,webp,jpeg} fill-{480x240,960x400,1600x560}"
-# The lead picture of a news post or an event.
-LEAD_IMAGE = "format-{avif,webp,jpeg} fill-{640x360,960x540,1280x720}"
 # What Zalo, Facebook and Twitter show when a page is shared.
 SHARE_IMAGE = "fill-1200x630|format-jpeg"
 
@@ -90,7 +88,11 @@ def share_rendition(page):
     object so the meta tags and the JSON-LD ask the database once."""
     if not hasattr(page, "_share_rendition"):
         image = page.get_share_image()
-        page._share_rendition = image.get_rendition(SHARE_IMAGE) if image else None
+        try:
+            rendition = image.get_rendition(SHARE_IMAGE) if image else None
+        except SourceImageIOError:  # the original file is gone: share no picture
+            rendition = None
+        page._share_rendition = rendition
     return page._share_rendition
 
 
@@ -99,8 +101,6 @@ def _absolute(request, url: str) -> str:
 
 
 def _publisher(request) -> dict:
-    from django.conf import settings
-
     return {
         "@type": "Organization",
         "name": settings.WAGTAIL_SITE_NAME,
@@ -251,10 +251,6 @@ class NewsIndexPage(SeoMixin, Page):
             .order_by("name")
         )
 
-    def feed_url(self, kind: str = "rss", request=None) -> str:
-        """This index's RSS or Atom address (cms/urls.py serves <index>rss.xml)."""
-        return f"{self.get_url(request)}{kind}.xml"
-
 
 class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey(
@@ -384,10 +380,6 @@ class EventIndexPage(SeoMixin, Page):
             events_under(self).filter(end__lt=timezone.now()).order_by("-start", "-pk")
         )
 
-    def calendar_url(self, request=None) -> str:
-        """All this index's coming events as one .ics (cms/urls.py)."""
-        return f"{self.get_url(request)}lich.ics"
-
 
 class EventPage(SeoMixin, Page):
     """A trade fair, harvest festival or training day."""
@@ -450,10 +442,6 @@ class EventPage(SeoMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["event_index"] = self.get_parent()
         return context
-
-    def calendar_url(self, request=None) -> str:
-        """This event as an .ics file to add to a calendar (cms/urls.py)."""
-        return f"{self.get_url(request)}lich.ics"
 
     def structured_data(self, request) -> dict:
         """schema.org Event: when, where (with coordinates), who organises it."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from cms import navigation
+from cms.models import NewsPage
 from cms.models.pages import share_rendition
 from market.templatetags.market_tags import json_ld
 from producers.templatetags.producers_tags import rich_text_excerpt
@@ -30,7 +31,7 @@ def page_seo(context, page) -> dict | None:
         "description": page_description(page),
         "canonical": canonical,
         "robots": context.get("robots", ""),
-        "og_type": "article" if hasattr(page, "published_at") else "website",
+        "og_type": "article" if isinstance(page, NewsPage) else "website",
         "locale": OG_LOCALES.get(language, language),
         "language": language,
         "image": None,

@@ -267,3 +267,15 @@ def test_market_pages_keep_their_own_tags_and_get_none_of_the_pages(client, site
     assert len(head.link("canonical")) == 1
     cart = head_of(client, "/gio-hang/")
     assert "og:type" not in cart.meta and not cart.link("canonical")
+
+
+def test_a_share_image_whose_file_is_gone_leaves_the_page_without_one(client, site):
+    image = make_image(title="Ảnh đã mất")
+    site.about.share_image = image
+    site.about.save_revision().publish()
+    image.file.storage.delete(image.file.name)
+
+    head = head_of(client, "/gioi-thieu/")
+
+    assert "og:image" not in head.meta
+    assert head.one("twitter:card") == "summary"
