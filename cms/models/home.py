@@ -87,6 +87,9 @@ class HomePage(SeoMixin, Page):
     class Meta:
         verbose_name = _("trang chủ")
 
+    def get_share_image(self):
+        return self.share_image or self.hero_image
+
     def get_context(self, request, *args, **kwargs):
         from market.models import Category
 

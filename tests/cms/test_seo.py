@@ -115,11 +115,14 @@ def test_share_image_is_a_1200_by_630_jpeg_at_an_absolute_address(client, site):
     assert head.one("twitter:image") == image
 
 
-def test_campaign_and_news_fall_back_to_their_own_picture_for_sharing(client, site):
+def test_home_campaign_news_and_event_share_their_own_picture_by_default(client, site):
+    site.home.hero_image = make_image()
+    site.home.save_revision().publish()
     mua_cam = campaign(site.campaigns, "Mùa cam", -1, 9, hero_image=make_image())
     post = news_post(site.news, "Tin", lead_image=make_image())
+    fair = event(site.events, "Hội chợ", 3, lead_image=make_image())
 
-    for url in (mua_cam.url, post.url):
+    for url in ("/", mua_cam.url, post.url, fair.url):
         assert ".fill-1200x630" in head_of(client, url).one("og:image")
 
 
