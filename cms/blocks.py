@@ -451,6 +451,8 @@ class ProductGridBlock(ReferenceCheckMixin, blocks.StructBlock):
         SnippetChooserBlock("market.Product"),
         label=_("sản phẩm chọn tay"),
         required=False,
+        # No empty chooser to delete before a filtered grid can be saved.
+        default=[],
         help_text=_("Để trống để dùng bộ lọc bên dưới."),
     )
     category = SnippetChooserBlock(
