@@ -36,3 +36,20 @@ def site_url(live_server, transactional_db):
     yield live_server.url
     # Runs before transactional_db's teardown flushes the database.
     clear_trace_records()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a phone-sized, touch, Vietnamese browser context."""
+    from tests.browser.helpers import PHONE
+
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    yield context.new_page()
+    context.close()

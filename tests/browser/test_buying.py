@@ -7,24 +7,9 @@ import pytest
 
 from market.models import Fulfilment, Order, Payment
 from producers.roles import add_member, ensure_roles
+from tests.browser.helpers import horizontal_overflow
 from tests.market.factories import ProductFactory
 from tests.producers.factories import CooperativeFactory, UserFactory
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -54,12 +39,6 @@ def shop(site_url):
     editor = UserFactory(username="editor-che")
     add_member(editor, tea_coop)
     return {"tea": tea, "orange": orange, "editor": editor}
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 def add_to_cart(page, site_url, product, quantity):

@@ -15,10 +15,10 @@ from cms.demo import images
 from cms.models import CampaignIndexPage, CampaignPage, HomePage
 from cms.roles import ensure_cms_roles, make_district_approver, make_district_editor
 from market.models import Product, ProductImage
+from tests.browser.helpers import PHONE, horizontal_overflow
 from tests.market.factories import CategoryFactory, ProductFactory
 from tests.producers.factories import CooperativeFactory, UserFactory
 
-PHONE = {"width": 390, "height": 844}
 TITLE = "Tuần lễ cam Vinh"
 
 
@@ -89,26 +89,6 @@ def sign_in(page, site_url, username):
 def day(offset: int) -> str:
     """A date as the admin's date field takes it (day first: 26/11/2026)."""
     return (timezone.localdate() + datetime.timedelta(days=offset)).strftime("%d/%m/%Y")
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
 
 
 def test_editor_builds_a_campaign_with_a_live_grid_approver_publishes_visitor_sees_it(

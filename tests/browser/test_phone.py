@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.helpers import horizontal_overflow
 from tests.market.factories import CategoryFactory, ProductFactory
 from tests.producers.factories import CertificationFactory, CooperativeFactory
 
@@ -26,12 +27,6 @@ def catalogue_rows():
             price=185000 + i * 1000,
         )
     return cooperative
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ import pytest
 
 from market.models import ProductImage
 from producers.qr import lot_qr_url
+from tests.browser.helpers import horizontal_overflow
 from tests.market.factories import CategoryFactory, ProductFactory
 from tests.producers.factories import CooperativeFactory, make_image
 from tests.producers.lot_histories import (
@@ -16,12 +17,6 @@ from tests.producers.lot_histories import (
 
 PHONE = {"width": 360, "height": 740}
 GTIN = "08935000000014"
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ import pytest
 from producers.models import BusinessStep, Lot
 from producers.roles import add_member, ensure_roles
 from producers.traceability import verify_lot
+from tests.browser.helpers import PHONE, horizontal_overflow
 from tests.producers.factories import (
     CooperativeFactory,
     GrowingAreaFactory,
     LotFactory,
     UserFactory,
 )
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -33,26 +32,6 @@ def lot(site_url):
         code="CHE-2026-11-A",
         product_name="Chè búp khô Thanh Chương",
         growing_area=area,
-    )
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
 
 
