@@ -15,7 +15,7 @@ from django.db.models import F, Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -182,10 +182,10 @@ class ImageBlock(ReferenceCheckMixin, blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         if value.get("image") is None and viewer_is_editor(parent_context):
-            context["editor_note"] = gettext(
-                "Ảnh của khối này đã bị xóa; chọn ảnh khác."
+            context["editor_note"] = (
+                gettext("Ảnh của khối này đã bị xóa; chọn ảnh khác.")
                 if missing_references(value)
-                else "Chưa chọn ảnh."
+                else gettext("Chưa chọn ảnh.")
             )
         return context
 
@@ -434,9 +434,12 @@ def _picked_grid(value, picked) -> ProductGrid:
     problems = []
     if hidden:
         problems.append(
-            gettext(
+            ngettext(
                 "%(count)d sản phẩm đã chọn không hiện vì chưa đăng bán, hết hàng "
-                "hoặc đã bị xóa."
+                "hoặc đã bị xóa.",
+                "%(count)d sản phẩm đã chọn không hiện vì chưa đăng bán, hết hàng "
+                "hoặc đã bị xóa.",
+                hidden,
             )
             % {"count": hidden}
         )
@@ -583,10 +586,10 @@ class CooperativeSpotlightBlock(ReferenceCheckMixin, blocks.StructBlock):
         context["cooperative"] = cooperative
         if cooperative is None:
             if viewer_is_editor(parent_context):
-                context["editor_note"] = gettext(
-                    "Hợp tác xã của khối này đã bị xóa; chọn hợp tác xã khác."
+                context["editor_note"] = (
+                    gettext("Hợp tác xã của khối này đã bị xóa; chọn hợp tác xã khác.")
                     if missing_references(value)
-                    else "Chưa chọn hợp tác xã."
+                    else gettext("Chưa chọn hợp tác xã.")
                 )
             return context
         photos = list(cooperative.photos.all())
@@ -691,10 +694,10 @@ class LotHighlightBlock(ReferenceCheckMixin, blocks.StructBlock):
         context["lot"] = lot
         if lot is None:
             if viewer_is_editor(parent_context):
-                context["editor_note"] = gettext(
-                    "Lô hàng của khối này đã bị xóa; chọn lô khác."
+                context["editor_note"] = (
+                    gettext("Lô hàng của khối này đã bị xóa; chọn lô khác.")
                     if missing_references(value)
-                    else "Chưa chọn lô hàng."
+                    else gettext("Chưa chọn lô hàng.")
                 )
             return context
         context["trace_url"] = lot.get_absolute_url()
