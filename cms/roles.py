@@ -58,6 +58,9 @@ EDITOR_PERMISSIONS = [
     "simple_translation.submit_translation",
     # The product grid block's category chooser lists categories (read only).
     "market.view_category",
+    # Product, cooperative and lot choosers of the blocks list every
+    # cooperative's rows (read only); the listings and edit views stay closed.
+    "producers.choose_any_listing",
 ]
 APPROVER_PERMISSIONS = [
     *EDITOR_PERMISSIONS,

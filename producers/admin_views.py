@@ -43,6 +43,7 @@ from wagtail.snippets.views.snippets import (
 from .models import Cooperative
 from .permissions import (
     can_reach,
+    chooses_any_listing,
     cooperative_id_of,
     cooperative_ids_for,
     cooperative_path,
@@ -129,9 +130,27 @@ class CooperativeScopedChooserViewMixin(CooperativeScopedViewMixin):
 
     chooser_actions = ("add", "change", "delete", "view", "choose")
 
+    @property
+    def _chooses_any(self) -> bool:
+        # Picking is read only; creating from a chooser stays within one's own
+        # cooperatives.
+        return not isinstance(
+            self, chooser_views.CreateViewMixin
+        ) and chooses_any_listing(self.request.user)
+
+    def _scope(self, result):
+        return result if self._chooses_any else super()._scope(result)
+
+    def _check_object(self, obj):
+        if not self._chooses_any:
+            super()._check_object(obj)
+
     def dispatch(self, request, *args, **kwargs):
         policy = policy_registry.get_by_type(self.scoped_model)
-        if not policy.user_has_any_permission(request.user, self.chooser_actions):
+        if not (
+            policy.user_has_any_permission(request.user, self.chooser_actions)
+            or self._chooses_any
+        ):
             raise PermissionDenied
         creates = isinstance(self, chooser_views.CreateViewMixin)
         if creates and not self.get_creation_form_class():

@@ -164,6 +164,10 @@ class Cooperative(index.Indexed, ClusterableModel):
         permissions = [
             ("manage_all_cooperatives", _("Quản lý mọi hợp tác xã (cán bộ huyện)")),
             ("verify_cooperative", _("Đánh dấu hợp tác xã đã xác minh")),
+            (
+                "choose_any_listing",
+                _("Chọn sản phẩm, hợp tác xã và lô của mọi hợp tác xã khi soạn trang"),
+            ),
         ]
         indexes = [models.Index(fields=["province_code", "commune_code"])]
 

@@ -17,6 +17,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 MANAGE_ALL = "producers.manage_all_cooperatives"
 VERIFY = "producers.verify_cooperative"
+# Page editors pick any cooperative's published rows in choosers (read only),
+# without managing any cooperative.
+CHOOSE_ANY = "producers.choose_any_listing"
 
 # Attribute under which the set of a user's cooperative ids is cached for a request.
 _CACHE_ATTR = "_producers_cooperative_ids"
@@ -30,6 +33,11 @@ def sees_all_cooperatives(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.has_perm(MANAGE_ALL)
+
+
+def chooses_any_listing(user) -> bool:
+    """District page editors may pick any cooperative's rows in choosers."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(CHOOSE_ANY))
 
 
 def cooperative_ids_for(user) -> frozenset[int]:
