@@ -230,9 +230,7 @@ class Cooperative(index.Indexed, ClusterableModel):
 
     @property
     def address(self):
-        return ", ".join(
-            p for p in [self.street, self.commune_name, self.province_name] if p
-        )
+        return places.format_address(self.street, self.commune_code, self.province_code)
 
 
 class CooperativePhoto(Orderable):

@@ -63,3 +63,9 @@ def is_province(code: int) -> bool:
 
 def is_commune(code: int) -> bool:
     return code in _commune_index()
+
+
+def format_address(street: str, commune_code: int | None, province_code: int | None):
+    """Street, commune, province, as Vietnamese write an address (blanks left out)."""
+    parts = [street, commune_name(commune_code), province_name(province_code)]
+    return ", ".join(part for part in parts if part)

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from producers import places
 from producers.models import (
     Cooperative,
     phone_validator,
@@ -156,22 +157,8 @@ class Order(models.Model):
         return self.payment_status == self.PaymentStatus.PAID
 
     @property
-    def province_name(self):
-        from producers import places
-
-        return places.province_name(self.province_code)
-
-    @property
-    def commune_name(self):
-        from producers import places
-
-        return places.commune_name(self.commune_code)
-
-    @property
     def address(self) -> str:
-        return ", ".join(
-            p for p in [self.street, self.commune_name, self.province_name] if p
-        )
+        return places.format_address(self.street, self.commune_code, self.province_code)
 
 
 class Fulfilment(models.Model):
