@@ -382,6 +382,9 @@ class Certification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The expiry date the "expires in 30 days" e-mail went out for; a renewed
+    # certificate (a new expiry date) is reminded of again.
+    expiry_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("chứng nhận")

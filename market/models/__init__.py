@@ -8,6 +8,7 @@ from .catalogue import (
     Unit,
     images_with_renditions,
 )
+from .imports import ProductImport
 from .ledger import LedgerEntry, Payout
 from .orders import (
     CartLine,
@@ -34,6 +35,7 @@ __all__ = [
     "Payout",
     "Product",
     "ProductImage",
+    "ProductImport",
     "ProductQuerySet",
     "StripeEvent",
     "Unit",
