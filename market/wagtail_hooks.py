@@ -33,7 +33,7 @@ from producers.admin_views import (
 from producers.models import CooperativeLogEntry
 from producers.permissions import CooperativeOwnedPermissionPolicy
 
-from . import order_admin
+from . import import_admin, order_admin, report_admin
 from .models import Category, Fulfilment, Payout, Product
 
 register_permission_policy(
@@ -62,6 +62,11 @@ def register_product_log_model(actions):
 @hooks.register("register_admin_viewset")
 def register_order_admin():
     return [order_admin.OrdersViewSetGroup(), order_admin.StockViewSet()]
+
+
+@hooks.register("register_admin_viewset")
+def register_report_and_import_admin():
+    return [*report_admin.viewsets(), *import_admin.viewsets()]
 
 
 @hooks.register("register_district_staff_permissions")

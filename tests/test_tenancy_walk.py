@@ -28,6 +28,9 @@ from tests.tenancy import (
     record_event_form_data,
     snapshot,
 )
+from tests.walk_imports import import_visits
+from tests.walk_picklists import picklist_visits
+from tests.walk_reports import report_visits
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +203,11 @@ def walk(world):
 
     # Orders, the ledger and stock, outside the model viewsets' own patterns.
     yield from _order_visits(world)
+
+    # Reports, pick lists and product imports (issue 6's admin pages).
+    yield from report_visits(world)
+    yield from picklist_visits(world)
+    yield from import_visits(world)
 
     # Pages that list across models.
     for name in [
