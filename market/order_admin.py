@@ -21,7 +21,7 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -45,7 +45,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -64,7 +64,7 @@ from producers.permissions import (
 )
 
 from . import fulfilment as fulfilment_actions
-from . import ordering, settlement, stock
+from . import ordering, picklist_pdf, picklists, settlement, stock
 from .models import (
     DeliveryMethod,
     Fulfilment,
@@ -320,6 +320,18 @@ def _waiting(fulfilment) -> bool:
 
 class FulfilmentIndexView(LocalTimeExportMixin, generic.IndexView):
     @cached_property
+    def header_buttons(self):
+        # Whoever may list the parts may print pick and pack lists for them.
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                gettext("Soạn hàng"),
+                url=reverse(PICKLIST_CHOOSE_URL_NAME),
+                icon_name="list-ul",
+            ),
+        ]
+
+    @cached_property
     def columns(self):
         # The order number opens the part's page (Wagtail links only a first
         # column given by name, and this one reads through the order).
@@ -513,6 +525,150 @@ class FulfilmentViewSet(ScopedModelViewSet):
             )
             patterns.append(path(f"{name}/<int:pk>/", view, name=name))
         return patterns
+
+
+# --- Pick and pack lists: the selected fulfilments, for the store and the boxes -----
+
+
+class PickListFilterSet(FulfilmentFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"),
+        choices=[(s.value, s.label) for s in Fulfilment.Status if s in Fulfilment.OPEN],
+    )
+
+
+class PickListChooseView(AdminPage, TemplateView):
+    """The user's open fulfilments with a tick each, to print lists for.
+
+    Opens on the confirmed ones (what is packed next), all ticked.
+    """
+
+    template_name = "market/admin/picklist_choose.html"
+    page_title = _("Soạn hàng")
+    header_icon = "list-ul"
+    default_filters = {"status": Fulfilment.Status.CONFIRMED}
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request.user, Fulfilment, ("view", "change"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_parent_crumbs(self):
+        return [
+            {
+                "url": reverse(FULFILMENT_LIST_URL_NAME),
+                "label": gettext("Đơn của hợp tác xã"),
+            }
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asked = set(self.request.GET) & set(PickListFilterSet.base_filters)
+        filters = PickListFilterSet(
+            self.request.GET if asked else self.default_filters,
+            queryset=picklists.pickable(self.request.user).order_by("created_at", "pk"),
+            request=self.request,
+        )
+        # A filter that makes no sense lists nothing rather than everything.
+        rows = (
+            list(filters.qs[: picklists.MAX_SELECTED + 1]) if filters.is_valid() else []
+        )
+        context.update(
+            filters=filters,
+            rows=rows[: picklists.MAX_SELECTED],
+            more=len(rows) > picklists.MAX_SELECTED,
+            max_selected=picklists.MAX_SELECTED,
+            picklist_url=reverse(PICKLIST_URL_NAME),
+            pdf_url=reverse(PICKLIST_PDF_URL_NAME),
+            inspect_url_name=FULFILMENT_INSPECT_URL_NAME,
+        )
+        return context
+
+
+class PickListMixin:
+    """Builds the list named by ?id=…&id=… or says why it cannot.
+
+    An id outside the user's cooperatives (alone or among their own) is a 404;
+    none, too many, or a cancelled or unpaid one go back to the choice with a
+    message.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request.user, Fulfilment, ("view", "change"))
+        try:
+            ids = picklists.parse_ids(request.GET.getlist("id"))
+            self.picklist = picklists.build(request.user, ids)
+        except picklists.NotFound:
+            raise Http404 from None
+        except picklists.SelectionError as refused:
+            messages.error(request, _refusal_message(refused))
+            return HttpResponseRedirect(reverse(PICKLIST_CHOOSE_URL_NAME))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _refusal_message(refused: picklists.SelectionError) -> str:
+    if refused.code == "none":
+        return gettext("Chưa chọn phần đơn nào: đánh dấu ít nhất một phần đơn.")
+    if refused.code == "too_many":
+        return gettext("Chọn tối đa %(count)s phần đơn cho một lần in.") % {
+            "count": picklists.MAX_SELECTED
+        }
+    return gettext(
+        "Không soạn hàng được cho đơn %(numbers)s: phần đơn đã hủy, đang chờ "
+        "thanh toán hoặc đã giao đi."
+    ) % {"numbers": ", ".join(refused.numbers)}
+
+
+class PickListView(PickListMixin, TemplateView):
+    """The pick list and pack slips as a clean page to print (no admin chrome)."""
+
+    template_name = "market/admin/picklist.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.urlencode()
+        return {
+            **super().get_context_data(**kwargs),
+            "picklist": self.picklist,
+            "pdf_url": f"{reverse(PICKLIST_PDF_URL_NAME)}?{query}",
+            "choose_url": reverse(PICKLIST_CHOOSE_URL_NAME),
+        }
+
+
+class PickListPdfView(PickListMixin, View):
+    """The same lists as an A4 PDF."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            picklist_pdf.picklist_pdf(self.picklist), content_type="application/pdf"
+        )
+        name = picklist_pdf.filename_for(self.picklist)
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+
+class PickListViewSet(PermissionMenuViewSet):
+    name = "market_picklists"
+    url_prefix = "don-hang/soan-hang"
+    icon = "list-ul"
+    menu_label = _("Soạn hàng")
+    menu_name = "picklists"
+    menu_permission = (Fulfilment, ("view", "change"))
+
+    def get_urlpatterns(self):
+        return [
+            path("", PickListChooseView.as_view(), name="choose"),
+            path("in/", PickListView.as_view(), name="print"),
+            path("pdf/", PickListPdfView.as_view(), name="pdf"),
+        ]
+
+
+FULFILMENT_LIST_URL_NAME = "market_fulfilments:index"
+FULFILMENT_INSPECT_URL_NAME = "market_fulfilments:inspect"
+PICKLIST_CHOOSE_URL_NAME = "market_picklists:choose"
+PICKLIST_URL_NAME = "market_picklists:print"
+PICKLIST_PDF_URL_NAME = "market_picklists:pdf"
 
 
 # --- Orders (district staff) --------------------------------------------------------
@@ -1145,7 +1301,13 @@ LEDGER_STATEMENT_URL_NAME = "market_ledger:statement"
 
 
 class OrdersViewSetGroup(ViewSetGroup):
-    items = (FulfilmentViewSet, OrderViewSet, PayoutViewSet, LedgerViewSet)
+    items = (
+        FulfilmentViewSet,
+        PickListViewSet,
+        OrderViewSet,
+        PayoutViewSet,
+        LedgerViewSet,
+    )
     menu_icon = "clipboard-list"
     menu_label = pgettext_lazy("menu", "Đơn hàng")
     menu_name = "orders_group"
