@@ -182,6 +182,8 @@ MARKET_BANK_ACCOUNT_NAME = os.environ.get(
 )
 # Where district staff hear about orders that need a person.
 MARKET_STAFF_EMAIL = os.environ.get("MARKET_STAFF_EMAIL", "")
+# Where the district hears about cooperatives' certificates expiring soon.
+DISTRICT_EMAIL = os.environ.get("DISTRICT_EMAIL", "")
 
 # Stripe: keys and the API's base address come from the environment, so tests
 # point the real SDK at a local fake.
