@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -40,6 +41,8 @@ BOLD = ParagraphStyle("bold", parent=BODY, fontName=FONT_BOLD)
 TITLE = ParagraphStyle("title", parent=BOLD, fontSize=15, leading=19, spaceAfter=2)
 HEADING = ParagraphStyle("heading", parent=BOLD, fontSize=11.5, leading=15)
 CASH = ParagraphStyle("cash", parent=BOLD, fontSize=11, leading=14)
+NUMBER = ParagraphStyle("number", parent=BODY, alignment=TA_RIGHT)
+NUMBER_BOLD = ParagraphStyle("number_bold", parent=BOLD, alignment=TA_RIGHT)
 
 GRID = TableStyle(
     [
@@ -48,7 +51,6 @@ GRID = TableStyle(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2ea")),
-        ("ALIGN", (2, 1), (2, -1), "RIGHT"),
     ]
 )
 
@@ -96,7 +98,7 @@ def _pick_list(section, made_at: str, width: float) -> list:
     header = [
         _p(_("Sản phẩm"), BOLD),
         _p(_("Đơn vị"), BOLD),
-        _p(_("Tổng số lượng"), BOLD),
+        _p(_("Tổng số lượng"), NUMBER_BOLD),
         _p(_("Theo lô"), BOLD),
         _p(_("Đơn hàng"), BOLD),
     ]
@@ -109,7 +111,7 @@ def _pick_list(section, made_at: str, width: float) -> list:
             [
                 _p(item.name),
                 _p(item.unit),
-                _p(item.quantity, BOLD),
+                _p(item.quantity, NUMBER_BOLD),
                 _p(lots),
                 _p(", ".join(item.orders), SMALL),
             ]
@@ -135,25 +137,28 @@ def _pick_list(section, made_at: str, width: float) -> list:
 def _slip(slip: PackSlip, width: float) -> list:
     order = slip.order
     fulfilment = slip.fulfilment
-    if slip.address is None:
-        where = _("Người mua nhận tại hợp tác xã")
-    else:
-        where = _("Giao đến: %(address)s") % {"address": slip.address}
     facts = [
         _p(_("Đơn %(number)s") % {"number": order.number}, HEADING),
         _p(
             f"{order.contact_name} · {order.phone} · "
             f"{fulfilment.get_delivery_method_display()}"
         ),
-        _p(where),
     ]
-    rows = [[_p(_("Sản phẩm"), BOLD), _p(_("Mã lô"), BOLD), _p(_("Số lượng"), BOLD)]]
+    if slip.address is not None:
+        facts.append(_p(_("Giao đến: %(address)s") % {"address": slip.address}))
+    rows = [
+        [
+            _p(_("Sản phẩm"), BOLD),
+            _p(_("Mã lô"), BOLD),
+            _p(_("Số lượng"), NUMBER_BOLD),
+        ]
+    ]
     for line in slip.lines:
         rows.append(
             [
                 _p(line.product_name),
                 _p(line.lot_code or "—"),
-                _p(f"{line.quantity} {line.get_unit_display()}"),
+                _p(f"{line.quantity} {line.get_unit_display()}", NUMBER),
             ]
         )
     table = Table(rows, colWidths=[0.55 * width, 0.25 * width, 0.2 * width])
