@@ -41,6 +41,7 @@ from producers.models import (
 )
 
 from . import data, images
+from . import history as demo_history
 from . import lots as demo_lots
 from . import orders as demo_orders
 from . import pages as demo_pages
@@ -146,6 +147,7 @@ def load(*, small: bool = False) -> Summary:
         transaction.atomic(),
     ):
         demo_orders.load_orders(buyer)
+    demo_history.load_history(buyer)
     return summary
 
 
