@@ -63,6 +63,7 @@ def _config(**options) -> dict:
         "width": WIDTH,
         "show_legend": False,
         "margin": 8,
+        "margin_right": 28,
         "truncate_label": 22,
         **options,
     }
@@ -97,6 +98,10 @@ def _build(table: Table):
             **_config(
                 height=70 + 38 * len(values),
                 value_formatter=formatter,
+                # A few value labels (pygal turns the axes, values run along x):
+                # the exact numbers are in the table.
+                x_labels_major_count=4,
+                show_minor_x_labels=False,
             )
         )
         # pygal draws the first label at the bottom: reversed, the largest is on top.
@@ -108,7 +113,8 @@ def _build(table: Table):
             height=320,
             x_label_rotation=-45,
             value_formatter=formatter,
-            show_minor_x_labels=True,
+            y_labels_major_count=5,
+            show_minor_y_labels=False,
         )
     )
     chart.x_labels = labels
