@@ -149,6 +149,10 @@ class UploadForm(forms.Form):
             "xuất danh sách hiện có, sửa trong Excel, rồi tải lên."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={
+            "required": _("Chọn tệp CSV hoặc Excel để tải lên."),
+            "empty": _("Tệp trống."),
+        },
     )
 
     def __init__(self, *args, user, **kwargs):

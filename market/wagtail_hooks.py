@@ -151,7 +151,7 @@ class ProductViewSet(CooperativeScopedSnippetViewSet):
     icon = "pick"
     menu_label = _("Sản phẩm")
     base_form_class = ProductAdminForm
-    index_view_class = ProductIndexView
+    index_view_class = import_admin.with_import_buttons(ProductIndexView)
     edit_view_class = ProductEditView
     inspect_view_class = ProductInspectView
     inspect_view_enabled = True

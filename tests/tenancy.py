@@ -14,7 +14,7 @@ from wagtail.models import Revision
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from market import fulfilment as fulfilment_actions
-from market import ordering, settlement
+from market import ordering, product_import, settlement
 from market.models import (
     DeliveryMethod,
     Fulfilment,
@@ -25,6 +25,7 @@ from market.models import (
     PaymentMethod,
     Payout,
     Product,
+    ProductImport,
 )
 from producers.models import (
     BusinessStep,
@@ -88,6 +89,8 @@ class World:
     order_b: Order
     fulfilment_b: Fulfilment
     payout_b: Payout
+    # An uploaded product file of B's, previewed and not yet applied.
+    import_b: ProductImport
 
     def b_objects(self) -> dict[type[Model], Model]:
         return {
@@ -179,8 +182,15 @@ def build_world() -> World:
         user=editor_b,
     )
     orders = _build_orders(coop_a, coop_b, product_a, product_b, editor_b, staff)
+    import_b, _plan = product_import.preview_import(
+        coop_b,
+        file_name="gia-zqxb.csv",
+        data=product_import.export_csv(coop_b).replace(b"150000", b"99000"),
+        user=editor_b,
+    )
     return World(
         **orders,
+        import_b=import_b,
         coop_a=coop_a,
         coop_b=coop_b,
         editor_a=editor_a,
@@ -302,6 +312,11 @@ def snapshot(world: World) -> dict:
             LedgerEntry.objects.filter(cooperative=b).order_by("pk").values()
         ),
         "payouts": list(Payout.objects.filter(cooperative=b).order_by("pk").values()),
+        "imports": list(
+            ProductImport.objects.filter(cooperative=b)
+            .order_by("pk")
+            .values_list("pk", "status", "plan_digest", "applied_at")
+        ),
     }
     return state
 
