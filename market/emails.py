@@ -6,23 +6,17 @@ there is nobody to send to). They run in background tasks (`market.tasks`),
 outside any request, so links are made absolute from the site's base URL.
 """
 
-from email.mime.image import MIMEImage
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils import translation
+
+from producers import mail
+from producers.mail import site_url
 
 from .models import Fulfilment, Order, OrderLine
 from .payments import vietqr
 
 QR_CONTENT_ID = "vietqr"
-
-
-def site_url(path: str = "/") -> str:
-    """`path` on the public site, as an absolute URL for e-mails."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def order_with_lines(order: Order) -> Order:
@@ -40,31 +34,7 @@ def order_with_lines(order: Order) -> Order:
 
 
 def _send(name: str, context: dict, to: list[str], *, images=()) -> int:
-    to = [address for address in to if address]
-    if not to:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "site_url": site_url("/"),
-            **context,
-        }
-        subject = render_to_string(f"market/emails/{name}_subject.txt", context)
-        text = render_to_string(f"market/emails/{name}.txt", context)
-        html = render_to_string(f"market/emails/{name}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    message.attach_alternative(html, "text/html")
-    for content_id, data in images:
-        image = MIMEImage(data, "png")
-        image.add_header("Content-ID", f"<{content_id}>")
-        image.add_header("Content-Disposition", "inline", filename=f"{content_id}.png")
-        message.attach(image)
-    return message.send()
+    return mail.send_templated(f"market/emails/{name}", context, to, images=images)
 
 
 def _order_context(order: Order) -> dict:

@@ -34,7 +34,7 @@ from producers.permissions import (
     sees_all_cooperatives,
 )
 
-from . import product_import
+from . import product_import, spreadsheets
 from .models import Product, ProductImport
 from .order_admin import PRODUCT_LIST_URL_NAME, AdminPage
 
@@ -362,10 +362,10 @@ class ProductExportView(View):
             return HttpResponseRedirect(reverse(INDEX_URL_NAME) + "#xuat")
         if file_format == ProductImport.Format.CSV:
             body = product_import.export_csv(cooperative)
-            content_type = "text/csv; charset=utf-8"
+            content_type = spreadsheets.CSV_CONTENT_TYPE
         else:
             body = product_import.export_xlsx(cooperative)
-            content_type = product_import.XLSX_CONTENT_TYPE
+            content_type = spreadsheets.XLSX_CONTENT_TYPE
         response = HttpResponse(body, content_type=content_type)
         today = timezone.localdate().isoformat()
         response["Content-Disposition"] = (

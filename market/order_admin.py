@@ -64,7 +64,7 @@ from producers.permissions import (
 )
 
 from . import fulfilment as fulfilment_actions
-from . import ordering, picklist_pdf, picklists, settlement, stock
+from . import ordering, picklist_pdf, picklists, settlement, spreadsheets, stock
 from .models import (
     DeliveryMethod,
     Fulfilment,
@@ -1239,7 +1239,7 @@ class LedgerStatementView(AdminPage, TemplateView):
         statement = self.statement
         response = HttpResponse(
             settlement.statement_csv(statement).encode("utf-8"),
-            content_type="text/csv; charset=utf-8",
+            content_type=spreadsheets.CSV_CONTENT_TYPE,
         )
         today = timezone.localdate().isoformat()
         name = slugify(self.cooperative.slug or self.cooperative.pk)

@@ -45,10 +45,10 @@ from producers.gtin import normalise_gtin
 from producers.models import Cooperative, CooperativeLogEntry
 from producers.text import fold, fold_words
 
+from . import spreadsheets
 from .fields import mask_to_months, months_to_mask
 from .models import Category, Product, ProductImport, Unit
 from .money import format_vnd
-from .settlement import _text_cell
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -61,8 +61,6 @@ MAX_QUANTITY = 1_000_000
 BATCH_SIZE = 500
 # How many slugs or GTINs one `IN (...)` query names (SQLite's variable limit).
 LOOKUP_CHUNK = 900
-CSV_BOM = "\ufeff"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOG_ACTION = "market.product_import"
 
 YES, NO = "có", "không"
@@ -338,7 +336,7 @@ class Column:
         if self.attr == "category_id":
             return lookups.category_slugs.get(value, "")
         cell = self.to_cell(value)
-        return _text_cell(cell) if isinstance(cell, str) else cell
+        return spreadsheets.text_cell(cell) if isinstance(cell, str) else cell
 
     def display(self, value, lookups: Lookups) -> str:
         if value is None:
@@ -1095,24 +1093,11 @@ def export_rows(cooperative: Cooperative) -> Iterable[list]:
 
 
 def export_csv(cooperative: Cooperative) -> bytes:
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out)
-    for row in export_rows(cooperative):
-        writer.writerow("" if cell is None else cell for cell in row)
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes(export_rows(cooperative))
 
 
 def export_xlsx(cooperative: Cooperative) -> bytes:
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Sản phẩm"))
-    for row in export_rows(cooperative):
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(export_rows(cooperative), gettext("Sản phẩm"))
 
 
 def summary_message(plan: Plan) -> str:

@@ -19,9 +19,7 @@ Tables are plain data (`Table`): the admin draws them as HTML and charts
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -50,8 +48,8 @@ from django.utils.translation import gettext_lazy as _
 from producers import places
 from producers.models import BusinessStep, Certification, Cooperative, TraceEvent
 
+from . import spreadsheets
 from .models import Fulfilment, OrderLine, PaymentMethod, Product
-from .settlement import CSV_BOM, _text_cell
 
 #: Stock at or below this many units is "running low" in a cooperative's report.
 LOW_STOCK = 5
@@ -558,44 +556,29 @@ def _cell(column: Column, value):
     if value is None:
         return ""
     if column.kind == "text":
-        return _text_cell(str(value))
+        return spreadsheets.text_cell(str(value))
     if column.kind == "date":
         return value.isoformat()
     return value
 
 
+def _rows(table: Table):
+    yield [str(column.label) for column in table.columns]
+    for row in table.rows:
+        yield [_cell(column, row.get(column.key)) for column in table.columns]
+
+
 def table_csv(table: Table) -> bytes:
     """The table as CSV for Excel: BOM, headings, raw numbers (dong as integers)."""
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out)
-    writer.writerow([str(column.label) for column in table.columns])
-    for row in table.rows:
-        writer.writerow(
-            [_cell(column, row.get(column.key)) for column in table.columns]
-        )
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes(_rows(table))
 
 
 def table_xlsx(table: Table) -> bytes:
     """The table as an XLSX workbook with one sheet."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    # Sheet titles are limited to 31 characters and some punctuation.
-    sheet = workbook.create_sheet(title=table.name[:31])
-    sheet.append([str(column.label) for column in table.columns])
-    for row in table.rows:
-        sheet.append([_cell(column, row.get(column.key)) for column in table.columns])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(_rows(table), table.name)
 
 
 EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", table_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        table_xlsx,
-    ),
+    "csv": (spreadsheets.CSV_CONTENT_TYPE, table_csv),
+    "xlsx": (spreadsheets.XLSX_CONTENT_TYPE, table_xlsx),
 }

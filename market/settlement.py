@@ -26,12 +26,12 @@ from django.utils.translation import gettext
 
 from producers.models import Cooperative
 
+from . import spreadsheets
 from .models import Fulfilment, LedgerEntry, PaymentMethod, Payout
 from .money import format_vnd
 
 # Excel reads a CSV file as UTF-8 (and shows Vietnamese correctly) only when
 # the file starts with a byte order mark.
-CSV_BOM = "\ufeff"
 
 
 def fee_percent() -> Decimal:
@@ -305,15 +305,10 @@ def statement(
     )
 
 
-def _text_cell(value: str) -> str:
-    # A typed reference such as "=HYPERLINK(...)" must stay text in Excel.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def statement_csv(statement: Statement) -> str:
     """The statement as CSV text for Excel: BOM, headings, integer amounts."""
     out = io.StringIO()
-    out.write(CSV_BOM)
+    out.write(spreadsheets.CSV_BOM)
     writer = csv.writer(out)
     writer.writerow(
         [
@@ -342,7 +337,7 @@ def statement_csv(statement: Statement) -> str:
                 timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
                 row.kind_label,
                 row.order_number,
-                _text_cell(row.description),
+                spreadsheets.text_cell(row.description),
                 row.amount,
                 row.balance,
             ]

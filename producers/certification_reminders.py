@@ -20,13 +20,11 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from . import mail
 from .models import Certification, Cooperative, Membership
 
 REMIND_DAYS = 30
@@ -138,10 +136,6 @@ def _unique(addresses) -> list[str]:
     return list(seen.values())
 
 
-def _admin_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _context(today: datetime.date, reminders: list[Reminder]) -> dict:
     edit = "wagtailsnippets_producers_certification:edit"
     return {
@@ -155,35 +149,18 @@ def _context(today: datetime.date, reminders: list[Reminder]) -> dict:
                     {
                         "certificate": certificate,
                         "days_left": (certificate.expires_on - today).days,
-                        "url": _admin_url(reverse(edit, args=(certificate.pk,))),
+                        "url": mail.site_url(reverse(edit, args=(certificate.pk,))),
                     }
                     for certificate in reminder.certificates
                 ],
             }
             for reminder in reminders
         ],
-        "list_url": _admin_url(reverse("wagtailsnippets_producers_certification:list")),
+        "list_url": mail.site_url(
+            reverse("wagtailsnippets_producers_certification:list")
+        ),
     }
 
 
 def _send(name: str, context: dict, to: list[str]) -> int:
-    """Render `producers/emails/<name>{_subject.txt,.txt,.html}` and send it."""
-    if not to:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "site_name": settings.WAGTAIL_SITE_NAME,
-            "site_url": _admin_url("/"),
-            **context,
-        }
-        subject = render_to_string(f"producers/emails/{name}_subject.txt", context)
-        text = render_to_string(f"producers/emails/{name}.txt", context)
-        html = render_to_string(f"producers/emails/{name}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    message.attach_alternative(html, "text/html")
-    return message.send()
+    return mail.send_templated(f"producers/emails/{name}", context, to)
