@@ -31,13 +31,17 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.permissions import policy_registry
 
 from producers.admin_views import PermissionMenuViewSet
-from producers.models import Cooperative
-from producers.permissions import scope_queryset, sees_all_cooperatives
+from producers.permissions import sees_all_cooperatives
 
 from . import charts, reports, settlement
 from .models import Fulfilment, LedgerEntry
 from .money import format_vnd
-from .order_admin import LEDGER_STATEMENT_URL_NAME, AdminPage, _require
+from .order_admin import (
+    LEDGER_STATEMENT_URL_NAME,
+    AdminPage,
+    _cooperatives_for,
+    _require,
+)
 
 # Dates outside these are typing mistakes, and would overflow date arithmetic.
 EARLIEST = datetime.date(2000, 1, 1)
@@ -238,10 +242,6 @@ class DistrictDashboardView(ReportView):
                 percent_text(catalogue.certified_percent),
             ),
         ]
-
-
-def _cooperatives_for(user):
-    return scope_queryset(user, Cooperative.objects.all()).order_by("name")
 
 
 class CooperativeReportIndexView(AdminPage, TemplateView):
