@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, OuterRef, Subquery
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -179,9 +180,12 @@ class Lookups:
     def load(cls) -> Lookups:
         categories = dict(Category.objects.values_list("slug", "pk"))
         units = {}
-        for code, label in Unit.choices:
-            units[fold(code)] = code
-            units[fold(str(label))] = code
+        # The code or the unit's name in either language, whoever imports it.
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for code, label in Unit.choices:
+                    units[_unit_key(code)] = code
+                    units[_unit_key(str(label))] = code
         return cls(categories, {pk: slug for slug, pk in categories.items()}, units)
 
 
@@ -229,8 +233,13 @@ def _parse_category(raw, lookups):
     return lookups.category_ids[slug]
 
 
+def _unit_key(text: str) -> str:
+    # "gói 500 g", "Goi 500g" and "500G" name the same unit.
+    return fold(text).replace(" ", "")
+
+
 def _parse_unit(raw, lookups):
-    code = lookups.units.get(fold(cell_text(raw)))
+    code = lookups.units.get(_unit_key(cell_text(raw)))
     if code is None:
         raise CellError(
             _("Không có đơn vị “%(value)s”: dùng một trong %(codes)s.")

@@ -119,6 +119,16 @@ def test_csv_and_xlsx_with_vietnamese_headings_are_read_alike(coop):
         assert planned.number == 2
 
 
+@pytest.mark.parametrize(
+    "unit", ["500g", "gói 500 g", "goi 500g", "500 g pack", "Bunch", "nải"]
+)
+def test_units_are_read_by_code_or_by_name_in_either_language(coop, unit):
+    _, plan = preview(coop, csv_bytes([row("che-1", unit=unit)]), save=False)
+    (planned,) = plan.rows
+    assert not planned.errors
+    assert planned.values["unit"] in ("500g", "bunch")
+
+
 def test_headings_match_without_diacritics_case_or_spaces_and_in_english(coop):
     headings = [
         "slug",
