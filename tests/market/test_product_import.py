@@ -396,8 +396,7 @@ def test_gtins_swapped_between_two_products_are_reported_not_half_written(coop):
     assert [number for number, _, _ in errors_of(plan)] == [2, 3]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_failure_while_writing_leaves_nothing_written(coop):
+def test_a_failure_while_writing_leaves_nothing_written(committed_db, coop):
     # The importing account is deleted between preview and confirm: the
     # database refuses the history rows at the very end, and rolls back the
     # products written before them.
