@@ -36,6 +36,8 @@ from producers import places
 
 SEED = 2026
 ORDER_COUNT = 240
+# The two-cooperative slice the tests load keeps a shorter history.
+SMALL_ORDER_COUNT = 48
 TOKEN_PREFIX = "demo-history-"
 NGHE_AN = 40
 # Units added while placing the history, taken back afterwards.
@@ -97,13 +99,15 @@ def _steps(age_days: int, rng: random.Random) -> tuple[str, ...]:
     return ("confirm",)[: rng.randint(0, 1)]
 
 
-def plan(products: list[Product], today: datetime.date) -> list[PlannedOrder]:
+def plan(
+    products: list[Product], today: datetime.date, count: int = ORDER_COUNT
+) -> list[PlannedOrder]:
     """The same orders for the same products and day, whatever has been loaded."""
     rng = random.Random(SEED)
     communes = [code for code, _name in places.commune_choices(NGHE_AN)]
     zone = timezone.get_current_timezone()
     orders = []
-    for n in range(ORDER_COUNT):
+    for n in range(count):
         # More orders in recent months: a market that is growing.
         age = int(365 * (1 - rng.random() ** 0.8))
         day = today - datetime.timedelta(days=max(age, 1))
@@ -147,21 +151,23 @@ QUIET = {
 }
 
 
-def load_history(buyer, today: datetime.date | None = None) -> int:
+def load_history(
+    buyer, today: datetime.date | None = None, count: int = ORDER_COUNT
+) -> int:
     """Place the planned orders not placed yet; returns how many were placed."""
     # After-commit work (the e-mails) runs when the transaction ends, while the
     # quiet settings still hold.
     with override_settings(**QUIET), transaction.atomic():
-        return _load(buyer, today)
+        return _load(buyer, today, count)
 
 
-def _load(buyer, today: datetime.date | None) -> int:
+def _load(buyer, today: datetime.date | None, count: int) -> int:
     products = list(
         Product.objects.filter(live=True).select_related("cooperative").order_by("slug")
     )
     if not products:
         return 0
-    planned = plan(products, today or timezone.localdate())
+    planned = plan(products, today or timezone.localdate(), count)
     done = set(
         Order.objects.filter(checkout_token__startswith=TOKEN_PREFIX).values_list(
             "checkout_token", flat=True

@@ -147,7 +147,10 @@ def load(*, small: bool = False) -> Summary:
         transaction.atomic(),
     ):
         demo_orders.load_orders(buyer)
-    demo_history.load_history(buyer)
+    demo_history.load_history(
+        buyer,
+        count=demo_history.SMALL_ORDER_COUNT if small else demo_history.ORDER_COUNT,
+    )
     return summary
 
 
