@@ -474,31 +474,33 @@ def big_rows(n, bad_last=False):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_ten_thousand_rows_are_applied_and_one_bad_row_stops_them_all(
-    coop, user, fmt, record_property
-):
+def test_one_bad_row_at_the_end_of_ten_thousand_stops_them_all(coop, user, fmt):
     make = csv_bytes if fmt == "csv" else xlsx_bytes
-    name = f"lon.{fmt}"
     bad_import, bad_plan = preview(
-        coop, make(big_rows(10_000, bad_last=True)), name=name
+        coop, make(big_rows(10_000, bad_last=True)), name=f"lon.{fmt}"
     )
     assert errors_of(bad_plan)[0][0] == 10_001
+    assert bad_import.new_count == 9_999
     with pytest.raises(pi.ImportRefused):
         pi.apply_import(bad_import, user=user)
     assert not Product.objects.exists()
+    assert not Revision.objects.exists()
 
+
+def test_ten_thousand_rows_are_applied_at_once(coop, user, record_property):
+    # Applied from CSV only: reading XLSX is covered above, writing is the same.
     started = time.perf_counter()
-    product_import, plan = preview(coop, make(big_rows(10_000)), name=name, user=user)
+    product_import, plan = preview(coop, csv_bytes(big_rows(10_000)), user=user)
     pi.apply_import(product_import, user=user)
     elapsed = time.perf_counter() - started
-    record_property(f"import_10000_{fmt}_seconds", round(elapsed, 2))
-    print(f"\n10.000 dòng {fmt}: xem trước và nhập {elapsed:.1f} s")
+    record_property("import_10000_csv_seconds", round(elapsed, 2))
+    print(f"\n10.000 dòng: xem trước và nhập {elapsed:.1f} s")
     assert Product.objects.filter(cooperative=coop).count() == 10_000
     assert Revision.objects.count() == 10_000
     assert Product.objects.get(slug="san-pham-9999").stock == 9999
 
     # Re-importing the same file changes nothing.
-    again, plan = preview(coop, make(big_rows(10_000)), name=name)
+    again, plan = preview(coop, csv_bytes(big_rows(10_000)))
     assert again.unchanged_count == 10_000
 
 
