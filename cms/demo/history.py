@@ -36,8 +36,6 @@ from producers import places
 
 SEED = 2026
 ORDER_COUNT = 240
-# The two-cooperative slice the tests load keeps a shorter history.
-SMALL_ORDER_COUNT = 48
 TOKEN_PREFIX = "demo-history-"
 NGHE_AN = 40
 # Units added while placing the history, taken back afterwards.
