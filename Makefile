@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
 .PHONY: run test test-postgres setup demo lint format messages clean
 
@@ -36,7 +36,7 @@ test: setup
 	$(BIN)/pytest
 
 test-postgres: setup
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
