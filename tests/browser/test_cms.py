@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry, Site
 
@@ -91,6 +92,23 @@ def day(offset: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=offset)).strftime("%d/%m/%Y")
 
 
+def open_chooser(page, button) -> None:
+    """Click a chooser's button until its modal opens.
+
+    A block added to a StreamField gets its chooser's script a moment after it
+    appears; on a busy machine the first click can land before that.
+    """
+    modal = page.locator(".modal-content")
+    for _attempt in range(5):
+        button.click()
+        try:
+            modal.wait_for(state="visible", timeout=4000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    modal.wait_for(state="visible")
+
+
 def test_editor_builds_a_campaign_with_a_live_grid_approver_publishes_visitor_sees_it(
     browser, page, phone, site_url, district, screenshot
 ):
@@ -112,7 +130,9 @@ def test_editor_builds_a_campaign_with_a_live_grid_approver_publishes_visitor_se
     assert not page.locator(
         "[data-contentpath=products] [data-streamfield-action=DELETE]"
     ).count()
-    page.locator("#body-0-value-category-chooser .chooser__choose-button").click()
+    open_chooser(
+        page, page.locator("#body-0-value-category-chooser .chooser__choose-button")
+    )
     modal = page.locator(".modal-content")
     modal.get_by_role("link", name="Trái cây › Cam").click()
     modal.wait_for(state="detached")
