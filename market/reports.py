@@ -283,69 +283,82 @@ def by_month(lines, period: Period) -> Table:
     )
 
 
-def by_commune(lines, total: int) -> Table:
-    """Sales by the commune of the selling cooperative."""
-    rows = _sales_rows(lines, "fulfilment__cooperative__commune_code")
+def _share_table(
+    lines,
+    total: int,
+    *,
+    group: str,
+    name: str,
+    title: str,
+    column: Column,
+    label,
+    chart: str = "hbar",
+) -> Table:
+    """Sales grouped by `group`, each row named by `label(value)`, with its share."""
+    rows = _sales_rows(lines, group)
     for row in rows:
-        code = row.pop("fulfilment__cooperative__commune_code")
-        row["commune"] = places.commune_name(code) or gettext("Không rõ")
+        row[column.key] = label(row.pop(group))
     _share(rows, total)
     return Table(
-        "xa",
-        gettext("Doanh số theo xã của hợp tác xã"),
-        [Column("commune", _("Xã/phường")), *SALES_COLUMNS, SHARE_COLUMN],
+        name,
+        title,
+        [column, *SALES_COLUMNS, SHARE_COLUMN],
         rows,
-        chart="hbar",
+        chart=chart,
         chart_value="gmv",
+    )
+
+
+def by_commune(lines, total: int) -> Table:
+    """Sales by the commune of the selling cooperative."""
+    return _share_table(
+        lines,
+        total,
+        group="fulfilment__cooperative__commune_code",
+        name="xa",
+        title=gettext("Doanh số theo xã của hợp tác xã"),
+        column=Column("commune", _("Xã/phường")),
+        label=lambda code: places.commune_name(code) or gettext("Không rõ"),
     )
 
 
 def by_category(lines, total: int) -> Table:
     """Sales by root category (a subcategory's sales count for its parent)."""
     root = Coalesce("product__category__parent__name", "product__category__name")
-    rows = _sales_rows(lines.annotate(root=root), "root")
-    for row in rows:
-        row["category"] = row.pop("root") or gettext("Sản phẩm đã xóa")
-    _share(rows, total)
-    return Table(
-        "danh-muc",
-        gettext("Doanh số theo danh mục"),
-        [Column("category", _("Danh mục")), *SALES_COLUMNS, SHARE_COLUMN],
-        rows,
-        chart="hbar",
-        chart_value="gmv",
+    return _share_table(
+        lines.annotate(root=root),
+        total,
+        group="root",
+        name="danh-muc",
+        title=gettext("Doanh số theo danh mục"),
+        column=Column("category", _("Danh mục")),
+        label=lambda name: name or gettext("Sản phẩm đã xóa"),
     )
 
 
 def by_cooperative(lines, total: int) -> Table:
-    rows = _sales_rows(lines, "fulfilment__cooperative__name")
-    for row in rows:
-        row["cooperative"] = row.pop("fulfilment__cooperative__name")
-    _share(rows, total)
-    return Table(
-        "hop-tac-xa",
-        gettext("Doanh số theo hợp tác xã"),
-        [Column("cooperative", _("Hợp tác xã")), *SALES_COLUMNS, SHARE_COLUMN],
-        rows,
-        chart="hbar",
-        chart_value="gmv",
+    return _share_table(
+        lines,
+        total,
+        group="fulfilment__cooperative__name",
+        name="hop-tac-xa",
+        title=gettext("Doanh số theo hợp tác xã"),
+        column=Column("cooperative", _("Hợp tác xã")),
+        label=lambda name: name,
     )
 
 
 def by_payment_method(lines, total: int) -> Table:
     labels = dict(PaymentMethod.choices)
-    rows = _sales_rows(lines, "fulfilment__order__payment_method")
-    for row in rows:
-        method = row.pop("fulfilment__order__payment_method")
-        row["method"] = str(labels.get(method, method))
-    _share(rows, total)
-    return Table(
-        "thanh-toan",
-        gettext("Doanh số theo phương thức thanh toán"),
-        [Column("method", _("Phương thức")), *SALES_COLUMNS, SHARE_COLUMN],
-        rows,
+    return _share_table(
+        lines,
+        total,
+        group="fulfilment__order__payment_method",
+        name="thanh-toan",
+        title=gettext("Doanh số theo phương thức thanh toán"),
+        column=Column("method", _("Phương thức")),
+        label=lambda method: str(labels.get(method, method)),
         chart="pie",
-        chart_value="gmv",
     )
 
 
