@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from pygal.style import Style
 
+from .money import format_number
 from .reports import Table
 
 WIDTH = 520
@@ -39,18 +40,13 @@ STYLE = Style(
 )
 
 
-def group_thousands(value: float) -> str:
-    """12500 -> "12.500", as Vietnamese write numbers."""
-    return f"{round(value):,}".replace(",", ".")
-
-
 def compact_vnd(value: float) -> str:
     """Axis labels in dong: "850 N", "1,25 tr", "2,4 tỷ" (nghìn, triệu, tỷ)."""
     for size, unit in ((1e9, gettext("tỷ")), (1e6, gettext("tr")), (1e3, "N")):
         if abs(value) >= size:
             text = f"{value / size:.2f}".rstrip("0").rstrip(".")
             return f"{text.replace('.', ',')} {unit}"
-    return group_thousands(value)
+    return format_number(value)
 
 
 def _config(**options) -> dict:
@@ -71,7 +67,7 @@ def _config(**options) -> dict:
 
 def _formatter(table: Table):
     column = next(c for c in table.columns if c.key == table.chart_value)
-    return compact_vnd if column.kind == "vnd" else group_thousands
+    return compact_vnd if column.kind == "vnd" else format_number
 
 
 def _build(table: Table):

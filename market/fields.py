@@ -1,5 +1,7 @@
 """A set of months stored as a 12-bit mask, so "in season now" is one indexed test."""
 
+import re
+
 from django import forms
 from django.db import models
 from django.utils.dates import MONTHS
@@ -7,6 +9,8 @@ from django.utils.dates import MONTHS
 # Django's lazy month names ("Tháng 1", "January"): formatting a lazy string here
 # would freeze it in the language active at import, so English editors saw Vietnamese.
 MONTH_CHOICES = list(MONTHS.items())
+# One month or a range in the written form, e.g. "11" or "1-3".
+MONTH_RANGE = re.compile(r"^(\d{1,2})(?:\s*-\s*(\d{1,2}))?$")
 
 
 def months_to_mask(months) -> int:
@@ -21,6 +25,35 @@ def months_to_mask(months) -> int:
 
 def mask_to_months(mask: int) -> list[int]:
     return [m for m in range(1, 13) if mask & (1 << (m - 1))]
+
+
+def parse_months(text: str) -> int:
+    """ "1-3,11" -> a month mask; "" -> 0 (all year)."""
+    months = []
+    for part in re.split(r"[,;]", text):
+        part = part.strip()
+        if not part:
+            continue
+        match = MONTH_RANGE.match(part)
+        if not match:
+            raise ValueError(part)
+        start = int(match[1])
+        end = int(match[2] or start)
+        if not (1 <= start <= 12 and 1 <= end <= 12 and start <= end):
+            raise ValueError(part)
+        months.extend(range(start, end + 1))
+    return months_to_mask(months)
+
+
+def format_months(mask: int) -> str:
+    """A month mask as "1-3,11" (ranges of consecutive months)."""
+    parts, months = [], mask_to_months(mask)
+    while months:
+        start = end = months.pop(0)
+        while months and months[0] == end + 1:
+            end = months.pop(0)
+        parts.append(str(start) if start == end else f"{start}-{end}")
+    return ",".join(parts)
 
 
 def month_bit(month: int) -> int:

@@ -23,10 +23,25 @@ def format_vnd(amount: int | None, language: str | None = None) -> str:
     except (TypeError, ValueError):
         return ""
     sign = "-" if amount < 0 else ""
-    grouped = f"{abs(amount):,}"
+    grouped = format_number(abs(amount), language)
     if _is_english(language):
         return f"{sign}{SYMBOL}{grouped}"
-    return f"{sign}{grouped.replace(',', '.')} {SYMBOL}"
+    return f"{sign}{grouped} {SYMBOL}"
+
+
+def format_number(value: float, language: str | None = None) -> str:
+    """A whole number with grouped thousands: "12.500" in vi, "12,500" in en."""
+    grouped = f"{round(value):,}"
+    return grouped if _is_english(language) else grouped.replace(",", ".")
+
+
+def format_percent(value: float | None, language: str | None = None) -> str:
+    """A share with one decimal: "12,3 %" in vi, "12.3%" in en; "—" for none."""
+    if value is None:
+        return "—"
+    if _is_english(language):
+        return f"{value:.1f}%"
+    return f"{value:.1f}".replace(".", ",") + " %"
 
 
 def format_unit_price(

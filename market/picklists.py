@@ -24,7 +24,7 @@ from django.utils import timezone
 from producers.models import Cooperative
 from producers.permissions import scope_queryset
 
-from .models import DeliveryMethod, Fulfilment, OrderLine, PaymentMethod
+from .models import DeliveryMethod, Fulfilment, OrderLine
 
 # More than a day's packing would make an unreadable list (and a huge query).
 MAX_SELECTED = 200
@@ -190,7 +190,7 @@ def _section(fulfilments: list[Fulfilment]) -> CooperativeList:
                     if fulfilment.delivery_method == DeliveryMethod.PICKUP
                     else fulfilment.order.address
                 ),
-                cash_to_collect=cash_to_collect(fulfilment),
+                cash_to_collect=fulfilment.cash_to_collect,
             )
         )
     for item in items.values():
@@ -200,13 +200,3 @@ def _section(fulfilments: list[Fulfilment]) -> CooperativeList:
         items=sorted(items.values(), key=lambda item: (item.name, item.unit)),
         slips=slips,
     )
-
-
-def cash_to_collect(fulfilment: Fulfilment) -> int:
-    """What the buyer pays on receipt: a cash order's part, unless collected."""
-    if (
-        fulfilment.order.payment_method == PaymentMethod.CASH_ON_DELIVERY
-        and fulfilment.cash_collected_at is None
-    ):
-        return fulfilment.total
-    return 0

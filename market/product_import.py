@@ -47,7 +47,7 @@ from producers.models import Cooperative, CooperativeLogEntry
 from producers.text import fold, fold_words
 
 from . import spreadsheets
-from .fields import mask_to_months, months_to_mask
+from .fields import format_months, parse_months
 from .models import Category, Product, ProductImport, Unit
 from .money import format_vnd
 
@@ -69,7 +69,6 @@ _YES_WORDS = {"co", "x", "yes", "y", "true", "1", "dang ban"}
 _NO_WORDS = {"khong", "no", "n", "false", "0", "", "ngung ban"}
 _GROUPED_DIGITS = re.compile(r"^\d{1,3}(?:[., \u00a0]\d{3})+$")
 _CURRENCY = re.compile(r"\s*(?:₫|đồng|đ|vnđ|vnd)\s*$", re.IGNORECASE)
-_MONTH_RANGE = re.compile(r"^(\d{1,2})(?:\s*-\s*(\d{1,2}))?$")
 
 
 class ImportFileError(Exception):
@@ -137,35 +136,6 @@ def _bounded(raw, low, high, message) -> int:
     if not low <= value <= high:
         raise CellError(message)
     return value
-
-
-def parse_months(text: str) -> int:
-    """ "1-3,11" -> a month mask; "" -> 0 (all year)."""
-    months = []
-    for part in re.split(r"[,;]", text):
-        part = part.strip()
-        if not part:
-            continue
-        match = _MONTH_RANGE.match(part)
-        if not match:
-            raise ValueError(part)
-        start = int(match[1])
-        end = int(match[2] or start)
-        if not (1 <= start <= 12 and 1 <= end <= 12 and start <= end):
-            raise ValueError(part)
-        months.extend(range(start, end + 1))
-    return months_to_mask(months)
-
-
-def format_months(mask: int) -> str:
-    """A month mask as "1-3,11" (ranges of consecutive months)."""
-    parts, months = [], mask_to_months(mask)
-    while months:
-        start = end = months.pop(0)
-        while months and months[0] == end + 1:
-            end = months.pop(0)
-        parts.append(str(start) if start == end else f"{start}-{end}")
-    return ",".join(parts)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from producers.permissions import sees_all_cooperatives
 
 from . import charts, reports, settlement
 from .models import Fulfilment, LedgerEntry
-from .money import format_vnd
+from .money import format_number, format_percent, format_vnd
 from .order_admin import (
     LEDGER_STATEMENT_URL_NAME,
     AdminPage,
@@ -96,13 +96,6 @@ class ReportPeriodForm(forms.Form):
         return reports.preset_period(reports.DEFAULT_PRESET, today)
 
 
-def percent_text(value: float | None) -> str:
-    """12.345 -> "12,3 %"; None (nothing to divide) -> "—"."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + " %"
-
-
 def cell_text(column: reports.Column, value) -> str:
     """A table cell as Vietnamese readers write it."""
     if value is None:
@@ -110,9 +103,9 @@ def cell_text(column: reports.Column, value) -> str:
     if column.kind == "vnd":
         return format_vnd(value)
     if column.kind == "int":
-        return charts.group_thousands(value)
+        return format_number(value)
     if column.kind == "percent":
-        return percent_text(value)
+        return format_percent(value)
     if column.kind == "date":
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -140,13 +133,13 @@ class ReportView(AdminPage, TemplateView):
         summary = self.report.summary
         return [
             (gettext("Doanh số (GMV)"), format_vnd(summary.gmv)),
-            (gettext("Đơn hàng"), charts.group_thousands(summary.orders)),
-            (gettext("Người mua"), charts.group_thousands(summary.buyers)),
+            (gettext("Đơn hàng"), format_number(summary.orders)),
+            (gettext("Người mua"), format_number(summary.buyers)),
             (gettext("Giá trị trung bình một đơn"), format_vnd(summary.average_order)),
-            (gettext("Đơn vị đã bán"), charts.group_thousands(summary.units)),
+            (gettext("Đơn vị đã bán"), format_number(summary.units)),
             (
                 gettext("Truy xuất nguồn gốc đầy đủ"),
-                percent_text(summary.traced_percent),
+                format_percent(summary.traced_percent),
             ),
         ]
 
@@ -234,12 +227,12 @@ class DistrictDashboardView(ReportView):
         active = self.report.summary.cooperatives
         return [
             *super().figures(),
-            (gettext("Hợp tác xã có bán hàng"), charts.group_thousands(active)),
-            (gettext("Sản phẩm đang bán"), charts.group_thousands(catalogue.live)),
-            (gettext("Sản phẩm OCOP"), percent_text(catalogue.ocop_percent)),
+            (gettext("Hợp tác xã có bán hàng"), format_number(active)),
+            (gettext("Sản phẩm đang bán"), format_number(catalogue.live)),
+            (gettext("Sản phẩm OCOP"), format_percent(catalogue.ocop_percent)),
             (
                 gettext("Sản phẩm có chứng nhận còn hạn"),
-                percent_text(catalogue.certified_percent),
+                format_percent(catalogue.certified_percent),
             ),
         ]
 

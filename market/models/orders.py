@@ -237,6 +237,16 @@ class Fulfilment(models.Model):
     def total(self) -> int:
         return self.goods_total + self.delivery_fee
 
+    @property
+    def cash_to_collect(self) -> int:
+        """What the buyer pays on receipt: a cash order's part, until collected."""
+        if (
+            self.order.payment_method == PaymentMethod.CASH_ON_DELIVERY
+            and self.cash_collected_at is None
+        ):
+            return self.total
+        return 0
+
     def can_move_to(self, status: str) -> bool:
         return status in self.FLOW[self.Status(self.status)]
 

@@ -167,7 +167,7 @@ def test_pack_slips_tell_where_each_box_goes_and_what_cash_to_collect(shop):
 def test_cash_already_collected_is_not_asked_for_twice(shop):
     fulfilment = shop["confirmed"][0]
     fulfilment.cash_collected_at = datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)
-    assert picklists.cash_to_collect(fulfilment) == 0
+    assert fulfilment.cash_to_collect == 0
 
 
 def test_closed_fulfilments_are_refused_by_number_and_strangers_are_not_found(shop):

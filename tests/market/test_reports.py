@@ -30,6 +30,7 @@ import pytest
 from market import charts, ordering, reports
 from market import fulfilment as fulfilment_actions
 from market.models import Order, PaymentMethod, Product
+from market.money import format_number
 from producers.models import BusinessStep
 from producers.traceability import NewEvent, record_event
 from tests.market.factories import CategoryFactory, ProductFactory
@@ -326,4 +327,4 @@ def test_charts_are_self_contained_svg_with_escaped_labels():
         assert "http://pygal" not in svg and "https://" not in svg
     assert charts.compact_vnd(1_250_000) == "1,25 tr"
     assert charts.compact_vnd(850_000) == "850 N"
-    assert charts.group_thousands(12_500) == "12.500"
+    assert format_number(12_500) == "12.500"
