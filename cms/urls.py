@@ -3,8 +3,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v3.urls import api as wagtail_api
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from market.api import api
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -21,6 +24,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Stripe calls this address itself: no language prefix, no session.
     path("thanh-toan/", include("market.payments.urls")),
+    # The JSON API (docs/api.md); CMS pages through Wagtail's own API.
+    path("api/v1/cms/", wagtail_api.urls),
+    path("api/v1/", api.urls),
 ]
 
 # Vietnamese lives at the root ("/san-pham/"), English under "/en/".

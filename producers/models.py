@@ -1,7 +1,9 @@
 """Who produces and how: cooperatives (the tenants), their areas and certificates."""
 
 import datetime
+import hashlib
 import json
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -882,3 +884,158 @@ class TraceEvidence(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("Nhật ký truy xuất chỉ được ghi thêm, không được xóa."))
+
+
+def hash_api_key(key: str) -> str:
+    """The stored form of an API token: SHA-256 of the whole secret."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(cooperative__in=Cooperative.objects.for_user(user))
+
+
+class ApiToken(models.Model):
+    """A secret that lets a cooperative's own software use the write API.
+
+    Scoped to one cooperative: whatever the token does, it does to that
+    cooperative's products, lots and orders only. Only a SHA-256 digest is
+    stored; the secret is shown once, when the token is created.
+    """
+
+    KEY_PREFIX = "nsa_"
+    # Characters of the secret kept in clear, so people can tell tokens apart.
+    SHOWN_LENGTH = 8
+
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("hợp tác xã"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(
+        _("tên"),
+        max_length=100,
+        help_text=_("Để nhận ra mã này sau, ví dụ “Phần mềm kho” hoặc “Sổ nhật ký”."),
+    )
+    prefix = models.CharField(_("mở đầu"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(
+        _("dùng lần cuối"), null=True, blank=True, editable=False
+    )
+    revoked_at = models.DateTimeField(
+        _("thu hồi lúc"), null=True, blank=True, editable=False
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def new_key(cls) -> str:
+        return cls.KEY_PREFIX + secrets.token_urlsafe(32)
+
+    def set_key(self, key: str) -> None:
+        self.key_hash = hash_api_key(key)
+        self.prefix = key[: len(self.KEY_PREFIX) + self.SHOWN_LENGTH]
+
+    @classmethod
+    def issue(cls, *, cooperative: Cooperative, name: str, user=None):
+        """Create a token; returns it and the secret, which is not kept anywhere."""
+        key = cls.new_key()
+        token = cls(cooperative=cooperative, name=name, created_by=user)
+        token.set_key(key)
+        token.save()
+        return token, key
+
+    @classmethod
+    def for_key(cls, key: str) -> "ApiToken | None":
+        """The live token whose secret is `key`, or None."""
+        if not key or len(key) > 200 or not key.startswith(cls.KEY_PREFIX):
+            return None
+        return (
+            cls.objects.active()
+            .select_related("cooperative", "created_by")
+            .filter(key_hash=hash_api_key(key))
+            .first()
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self, user=None) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.revoked_by = user
+            self.save(update_fields=["revoked_at", "revoked_by"])
+
+    def touch(self, interval_seconds: int = 60) -> None:
+        """Note the token was used (at most one write a minute per token)."""
+        now = timezone.now()
+        if (
+            self.last_used_at is None
+            or (now - self.last_used_at).total_seconds() >= interval_seconds
+        ):
+            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+            self.last_used_at = now
+
+
+class ApiIdempotencyKey(models.Model):
+    """The answer given to a POST that carried an `Idempotency-Key` header.
+
+    A retry with the same key (from the same token) gets this answer again
+    instead of doing the work twice; the same key with a different request is
+    refused. Kept for a day (`EXPIRY`).
+    """
+
+    EXPIRY = datetime.timedelta(hours=24)
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key"], name="unique_idempotency_key_per_scope"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} [{self.key}]"

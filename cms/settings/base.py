@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "ninja",
+    "corsheaders",
+    "wagtail.api.v3",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "producers.api.middleware.ApiConditionalGetMiddleware",
+    "producers.api.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -164,6 +170,23 @@ WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 MARKET_CATALOGUE_PAGE_SIZE = 24
+
+# The JSON API (docs/api.md): open reads for any site (CORS), writes with a
+# cooperative's token; requests per minute per address and per token.
+MARKET_API_PREFIX = "/api/"
+MARKET_API_PAGE_SIZE = 20
+MARKET_API_CACHE_SECONDS = 60
+MARKET_API_RATES = {
+    "anonymous": os.environ.get("MARKET_API_RATE_ANONYMOUS", "120/m"),
+    "token": os.environ.get("MARKET_API_RATE_TOKEN", "600/m"),
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# Wagtail's own page API, mounted at /api/v1/cms/ (read only here: no Wagtail
+# API tokens are issued).
+WAGTAILAPI_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 MARKET_SITE_TAGLINE = _("Nông sản sạch từ các hợp tác xã Nghệ An")
 
 # Buying (market/ordering.py, market/payments/)
