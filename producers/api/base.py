@@ -190,10 +190,31 @@ def token_cooperative(request):
     return request.auth.cooperative
 
 
-class TokenRateThrottle(SimpleRateThrottle):
-    """Per token, for requests made with one (anonymous ones go by address)."""
+class SettingsRate:
+    """Reads its rate from MARKET_API_RATES on every request (so it can change)."""
+
+    rate_name: str
+
+    def __init__(self):
+        super().__init__(rate=settings.MARKET_API_RATES[self.rate_name])
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.MARKET_API_RATES[self.rate_name]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class AddressRateThrottle(SettingsRate, AnonRateThrottle):
+    """Requests without a token, per client address."""
+
+    rate_name = "anonymous"
+
+
+class TokenRateThrottle(SettingsRate, SimpleRateThrottle):
+    """Requests with a token, per token."""
 
     scope = "token"
+    rate_name = "token"
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         token = getattr(request, "auth", None)
@@ -203,8 +224,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
 
 def throttles():
-    rates = settings.MARKET_API_RATES
-    return [AnonRateThrottle(rates["anonymous"]), TokenRateThrottle(rates["token"])]
+    return [AddressRateThrottle(), TokenRateThrottle()]
 
 
 # -- pagination --------------------------------------------------------------
