@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -58,6 +59,16 @@ class HomePage(SeoMixin, Page):
         _("hoặc địa chỉ"), max_length=255, blank=True, default="/san-pham/"
     )
     body = StreamField(BodyBlock(), verbose_name=_("nội dung"), blank=True)
+
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [
+        APIField("heading"),
+        APIField("intro"),
+        APIField("hero_image"),
+        APIField("hero_cta_label"),
+        APIField("hero_cta_url"),
+        APIField("body"),
+    ]
 
     content_panels = [
         *Page.content_panels,

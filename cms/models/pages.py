@@ -18,6 +18,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
 )
+from wagtail.api import APIField
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField, StreamField
@@ -124,6 +125,9 @@ class CampaignIndexPage(SeoMixin, Page):
 
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
 
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [APIField("intro")]
+
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CampaignPage"]
@@ -165,6 +169,15 @@ class CampaignPage(SeoMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("nội dung"), blank=True)
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("hero_image"),
+        APIField("intro"),
+        APIField("body"),
+    ]
+
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
@@ -206,6 +219,9 @@ class CampaignPage(SeoMixin, Page):
 
 class NewsIndexPage(SeoMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
+
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [APIField("intro")]
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
@@ -275,6 +291,15 @@ class NewsPage(SeoMixin, Page):
         index.SearchField("intro"),
         index.SearchField("body"),
     ]
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [
+        APIField("date"),
+        APIField("author"),
+        APIField("intro"),
+        APIField("body"),
+        APIField("tags"),
+    ]
+
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("date"), FieldPanel("author")]),
@@ -352,6 +377,9 @@ class NewsPage(SeoMixin, Page):
 class EventIndexPage(SeoMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
 
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [APIField("intro")]
+
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EventPage"]
@@ -400,6 +428,17 @@ class EventPage(SeoMixin, Page):
         index.SearchField("intro"),
         index.SearchField("venue"),
     ]
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [
+        APIField("start"),
+        APIField("end"),
+        APIField("venue"),
+        APIField("address"),
+        APIField("organiser"),
+        APIField("intro"),
+        APIField("body"),
+    ]
+
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
@@ -486,6 +525,9 @@ class StandardPage(SeoMixin, Page):
     body = StreamField(BodyBlock(), verbose_name=_("nội dung"), blank=True)
 
     search_fields = [*Page.search_fields, index.SearchField("body")]
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [APIField("intro"), APIField("body")]
+
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
 
@@ -504,6 +546,9 @@ class ContactPage(SeoMixin, AbstractEmailForm):
 
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
     thank_you_text = RichTextField(_("lời cảm ơn"), blank=True, features=INTRO_FEATURES)
+
+    # Read through Wagtail's page API (/api/v1/cms/pages/).
+    api_fields = [APIField("intro")]
 
     content_panels = [
         *AbstractEmailForm.content_panels,

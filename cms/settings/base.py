@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "ninja",
     "corsheaders",
-    "wagtail.api.v3",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -184,8 +183,9 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
-# Wagtail's own page API, mounted at /api/v1/cms/ (read only here: no Wagtail
-# API tokens are issued).
+# Wagtail's own page API, mounted at /api/v1/cms/ for reading pages. The app
+# "wagtail.api.v3" is left out of INSTALLED_APPS on purpose: it would add a second
+# kind of (per-user) API token to the admin; ours are per cooperative.
 WAGTAILAPI_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 MARKET_SITE_TAGLINE = _("Nông sản sạch từ các hợp tác xã Nghệ An")
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -90,13 +91,73 @@ def _field_path(loc) -> tuple[str | None, str | None]:
     return location, ".".join(rest) or None
 
 
+# Pydantic's messages are English; the common ones in the reader's language.
+PYDANTIC_MESSAGES = {
+    "missing": _lazy("Thiếu trường này."),
+    "int_parsing": _lazy("Nhập một số nguyên."),
+    "int_type": _lazy("Nhập một số nguyên."),
+    "int_from_float": _lazy("Nhập một số nguyên."),
+    "float_parsing": _lazy("Nhập một số."),
+    "float_type": _lazy("Nhập một số."),
+    "decimal_parsing": _lazy("Nhập một số."),
+    "decimal_type": _lazy("Nhập một số."),
+    "bool_parsing": _lazy("Nhập true hoặc false."),
+    "bool_type": _lazy("Nhập true hoặc false."),
+    "string_type": _lazy("Nhập một chuỗi ký tự."),
+    "string_too_long": _lazy("Dài quá %(max_length)s ký tự."),
+    "string_too_short": _lazy("Cần ít nhất %(min_length)s ký tự."),
+    "greater_than_equal": _lazy("Phải lớn hơn hoặc bằng %(ge)s."),
+    "greater_than": _lazy("Phải lớn hơn %(gt)s."),
+    "less_than_equal": _lazy("Phải nhỏ hơn hoặc bằng %(le)s."),
+    "less_than": _lazy("Phải nhỏ hơn %(lt)s."),
+    "literal_error": _lazy("Chọn một trong: %(expected)s."),
+    "enum": _lazy("Chọn một trong: %(expected)s."),
+    "date_parsing": _lazy("Nhập ngày dạng YYYY-MM-DD."),
+    "date_from_datetime_parsing": _lazy("Nhập ngày dạng YYYY-MM-DD."),
+    "date_type": _lazy("Nhập ngày dạng YYYY-MM-DD."),
+    "datetime_parsing": _lazy(
+        "Nhập thời điểm dạng ISO 8601, ví dụ 2026-11-20T07:30:00+07:00."
+    ),
+    "datetime_from_date_parsing": _lazy(
+        "Nhập thời điểm dạng ISO 8601, ví dụ 2026-11-20T07:30:00+07:00."
+    ),
+    "datetime_type": _lazy(
+        "Nhập thời điểm dạng ISO 8601, ví dụ 2026-11-20T07:30:00+07:00."
+    ),
+    "decimal_max_digits": _lazy("Số quá nhiều chữ số."),
+    "decimal_max_places": _lazy("Quá nhiều chữ số thập phân."),
+    "extra_forbidden": _lazy("Trường này không có."),
+    "json_invalid": _lazy("Nội dung không phải JSON hợp lệ."),
+    "model_attributes_type": _lazy("Cần một đối tượng JSON."),
+    "dict_type": _lazy("Cần một đối tượng JSON."),
+    "model_type": _lazy("Cần một đối tượng JSON."),
+    "list_type": _lazy("Cần một danh sách."),
+    "too_long": _lazy("Danh sách dài quá %(max_length)s mục."),
+}
+
+
+def pydantic_message(error: dict) -> str:
+    template = PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", ""))
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return str(template) % context if "%(" in str(template) else str(template)
+    except (KeyError, ValueError):
+        return str(error.get("msg", ""))
+
+
 def _ninja_validation_error(api):
     def handler(request, exc: NinjaValidationError):
         errors = []
         for error in exc.errors:
             location, field = _field_path(error.get("loc", ()))
             errors.append(
-                {"field": field, "location": location, "message": error.get("msg", "")}
+                {
+                    "field": field,
+                    "location": location,
+                    "message": pydantic_message(error),
+                }
             )
         return error_response(api, request, 422, _("Dữ liệu không hợp lệ."), errors)
 
