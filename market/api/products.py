@@ -9,12 +9,16 @@ import datetime
 from typing import Literal
 
 import django_filters
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import create_model
+from wagtail.rich_text import expand_db_html
 
 from producers.api.base import ApiValidationError, ErrorOut, Pages
+from producers.models import Lot
 
 from ..catalogue import filter_products, product_page_queryset
 from ..filters import AmountFilter, CheckboxFilter, ProductFilterSet
@@ -112,6 +116,7 @@ class ProductOut(Schema):
     gtin: str
     season_months: list[int] = Field(description="Tháng vào mùa (trống: quanh năm).")
     first_published_at: datetime.datetime | None
+    image_url: str | None = Field(description="Ảnh chính (bản gốc).")
     url: str
 
     @staticmethod
@@ -127,8 +132,81 @@ class ProductOut(Schema):
         return obj.season
 
     @staticmethod
+    def resolve_image_url(obj, context):
+        image = obj.main_image
+        return _absolute(context["request"], image.file.url) if image else None
+
+    @staticmethod
     def resolve_url(obj, context):
         return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+def _absolute(request, url: str) -> str:
+    return url if "://" in url else request.build_absolute_uri(url)
+
+
+class ProductImageOut(Schema):
+    url: str
+    caption: str
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return _absolute(context["request"], obj.image.file.url)
+
+
+class ProductCertificationOut(Schema):
+    kind: str
+    label: str
+    number: str
+    issuer: str
+    issued_on: datetime.date
+    expires_on: datetime.date | None
+    in_force: bool = Field(description="Còn hiệu lực hôm nay.")
+
+    @staticmethod
+    def resolve_in_force(obj):
+        return obj.is_valid_today
+
+
+class ProductLotOut(Schema):
+    public_id: str
+    code: str
+    harvest_date: datetime.date | None
+    status: str
+    url: str = Field(description="Trang truy xuất của lô.")
+    api_url: str = Field(description="Lô và nhật ký truy xuất (API).")
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(obj, context):
+        path = reverse("api_v1:get_lot", kwargs={"public_id": obj.public_id})
+        return context["request"].build_absolute_uri(path)
+
+
+class ProductDetailOut(ProductOut):
+    description: str = Field(description="Mô tả (HTML).")
+    images: list[ProductImageOut]
+    certifications: list[ProductCertificationOut]
+    lots: list[ProductLotOut] = Field(description="Các lô bán dưới sản phẩm này.")
+
+    @staticmethod
+    def resolve_description(obj):
+        return expand_db_html(obj.description) if obj.description else ""
+
+    @staticmethod
+    def resolve_images(obj):
+        return obj.images.all()
+
+    @staticmethod
+    def resolve_certifications(obj):
+        return obj.certifications.all()
+
+    @staticmethod
+    def resolve_lots(obj):
+        return obj.lots.all()
 
 
 # -- endpoints ----------------------------------------------------------------
@@ -165,8 +243,13 @@ def list_products(request, filters: Query[ProductFilters]):
 
 @router.get(
     "/products/{slug}",
-    response={200: ProductOut, 404: ErrorOut},
+    response={200: ProductDetailOut, 404: ErrorOut},
     summary="Một sản phẩm",
 )
 def get_product(request, slug: str):
-    return get_object_or_404(product_page_queryset(), slug=slug)
+    """A published product with its description, images, certificates and lots."""
+    lots = Lot.objects.order_by(F("harvest_date").desc(nulls_last=True), "-pk")
+    return get_object_or_404(
+        product_page_queryset().prefetch_related(Prefetch("lots", queryset=lots)),
+        slug=slug,
+    )
