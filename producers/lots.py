@@ -1,22 +1,49 @@
-"""Making lots: GTINs printed on them, and packed lots pooled from harvest lots.
+"""Making lots and the events people record on them, before they are written.
+
+- `create_lot`: a new lot of a cooperative (the API; the admin's snippet form
+  applies the same model rules).
+- `event_from_entry`: what a person typed for one event (the admin's
+  `RecordEventForm`, the API's event body) checked and turned into a `NewEvent`.
+- `pool_lots`: harvest lots packed into one lot.
 
 The events themselves are written by `producers.traceability.record_event`; this
-module decides which lot they go to.
+module decides what goes to which lot.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from .gtin import normalise_gtin  # noqa: F401 - re-exported for the admin forms
-from .models import BusinessStep, Disposition, Lot, TraceEvent
-from .traceability import EventInput, NewEvent, record_event
+from .gtin import normalise_gtin
+from .models import BusinessStep, Cooperative, Disposition, GrowingArea, Lot, TraceEvent
+from .traceability import EventInput, EvidenceFile, NewEvent, record_event
+
+# Steps a cooperative records by hand, in the order work happens on a farm.
+# Recalling has its own path (`recall_lot`: it also changes the lot's status).
+RECORDABLE_STEPS = [
+    BusinessStep.PLANTING,
+    BusinessStep.FERTILISING,
+    BusinessStep.SPRAYING,
+    BusinessStep.IRRIGATION,
+    BusinessStep.COMMISSIONING,
+    BusinessStep.SAMPLING,
+    BusinessStep.INSPECTING,
+    BusinessStep.PACKING,
+    BusinessStep.STORING,
+    BusinessStep.SHIPPING,
+    BusinessStep.RECEIVING,
+    BusinessStep.CORRECTING,
+]
+LAB_STEPS = {BusinessStep.SAMPLING, BusinessStep.INSPECTING}
+FIELD_STEPS = BusinessStep.farm_steps() | {BusinessStep.COMMISSIONING}
 
 
 def normalise_lot_code(value: str) -> str:
@@ -39,6 +66,178 @@ def default_disposition(step: str, conformant: bool | None = None) -> str:
     if step == BusinessStep.SHIPPING:
         return Disposition.IN_TRANSIT
     return Disposition.ACTIVE
+
+
+@dataclass
+class EventEntry:
+    """What a person types for one event, before it is checked.
+
+    Field names are the admin form's, so the errors `event_from_entry` raises
+    land on the fields (and, in the API, name the body's fields).
+    """
+
+    biz_step: str
+    event_time: datetime.datetime | None = None
+    quantity: Decimal | None = None
+    unit: str = ""
+    growing_area: GrowingArea | None = None
+    location: str = ""
+    pesticide: str = ""
+    phi_days: int | None = None
+    lab: str = ""
+    result: str = ""
+    conformant: bool | None = None
+    notes: str = ""
+    corrects: int | None = None  # the sequence number (#) of the event corrected
+    evidence: list[EvidenceFile] = field(default_factory=list)
+    inputs: list[EventInput] = field(default_factory=list)
+
+
+def event_from_entry(lot: Lot, entry: EventEntry) -> NewEvent:
+    """Check an entry for `lot` and turn it into the `NewEvent` to record.
+
+    The rules of a hand-recorded event: only an active lot, only the steps
+    people record, a spraying names its product and pre-harvest interval, a
+    correction names an earlier event of the same lot and says why, the area
+    is the lot's cooperative's. Raises ValidationError keyed by entry field.
+    """
+    errors: dict[str, str] = {}
+    step = entry.biz_step
+    if lot.status != Lot.Status.ACTIVE:
+        errors["lot"] = _(
+            "Lô %(code)s không còn đang bán: chỉ ghi sự kiện cho lô đang bán."
+        ) % {"code": lot.code}
+    if step not in RECORDABLE_STEPS:
+        errors["biz_step"] = _("Công đoạn này không ghi được ở đây.")
+    if step == BusinessStep.SPRAYING:
+        if not entry.pesticide:
+            errors["pesticide"] = _("Ghi tên thuốc đã phun.")
+        if entry.phi_days is None:
+            errors["phi_days"] = _("Ghi thời gian cách ly in trên nhãn thuốc.")
+    area = entry.growing_area
+    if area is not None and area.cooperative_id != lot.cooperative_id:
+        errors["growing_area"] = _("Vùng trồng này không thuộc hợp tác xã của lô.")
+    if step == BusinessStep.CORRECTING:
+        if entry.corrects is None:
+            errors["corrects"] = _("Ghi số # của sự kiện cần đính chính.")
+        if not entry.notes:
+            errors["notes"] = _("Ghi rõ điều cần đính chính.")
+    corrected = None
+    if entry.corrects is not None:
+        corrected = TraceEvent.objects.filter(lot=lot, sequence=entry.corrects).first()
+        if corrected is None:
+            errors["corrects"] = _("Lô %(code)s chưa có sự kiện #%(number)d.") % {
+                "code": lot.code,
+                "number": entry.corrects,
+            }
+    if entry.inputs:
+        try:
+            check_input_lots([item.lot for item in entry.inputs])
+        except ValidationError as error:
+            errors.update({key: msgs[0] for key, msgs in error.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+
+    details: dict = {}
+    if step == BusinessStep.SPRAYING:
+        details = {"product": entry.pesticide, "phi_days": entry.phi_days}
+    elif step in LAB_STEPS:
+        if entry.lab:
+            details["lab"] = entry.lab
+        if entry.result:
+            details["result"] = entry.result
+        if entry.conformant is not None:
+            details["conformant"] = entry.conformant
+    if area is None and step in FIELD_STEPS:
+        # Work in the field happens where the lot grows, unless told otherwise.
+        area = lot.growing_area
+    quantity = entry.quantity
+    return NewEvent(
+        biz_step=step,
+        event_time=entry.event_time,
+        disposition=default_disposition(step, entry.conformant),
+        growing_area=area,
+        location=entry.location or "",
+        quantity=quantity,
+        unit=(entry.unit or "") if quantity is not None else "",
+        details=details,
+        notes=entry.notes or "",
+        evidence=list(entry.evidence),
+        inputs=list(entry.inputs),
+        corrects=corrected,
+    )
+
+
+def check_input_lots(inputs: Sequence[Lot]) -> None:
+    """Lots that go into another (packed, processed) must be one cooperative's
+    and still on sale."""
+    if len({lot.cooperative_id for lot in inputs}) > 1:
+        raise ValidationError({"inputs": _("Chỉ gộp các lô của cùng một hợp tác xã.")})
+    if any(lot.status != Lot.Status.ACTIVE for lot in inputs):
+        raise ValidationError(
+            {"inputs": _("Chỉ gộp các lô đang bán (chưa bán hết, chưa thu hồi).")}
+        )
+
+
+def create_lot(
+    cooperative: Cooperative,
+    *,
+    code: str,
+    product_name: str,
+    user=None,
+    gtin: str = "",
+    growing_area: GrowingArea | None = None,
+    harvest_date: datetime.date | None = None,
+    quantity: Decimal | None = None,
+    unit: str = "kg",
+    log_data: dict | None = None,
+) -> Lot:
+    """A new lot of `cooperative`, checked by the model's rules, in its history.
+
+    Raises ValidationError naming the field: a malformed or taken code, a bad
+    GTIN, another cooperative's area.
+    """
+    errors: dict[str, str] = {}
+    code = normalise_lot_code(code)
+    try:
+        gtin = normalise_gtin(gtin)
+    except ValidationError as error:
+        errors["gtin"] = error.messages[0]
+    if growing_area is not None and growing_area.cooperative_id != cooperative.pk:
+        errors["growing_area"] = _("Vùng trồng này không thuộc hợp tác xã của lô.")
+    if code and Lot.objects.filter(cooperative=cooperative, code=code).exists():
+        errors["code"] = _("Hợp tác xã đã có lô mã %(code)s.") % {"code": code}
+    if errors:
+        raise ValidationError(errors)
+    lot = Lot(
+        cooperative=cooperative,
+        code=code,
+        product_name=(product_name or "").strip(),
+        gtin=gtin,
+        growing_area=growing_area,
+        harvest_date=harvest_date,
+        quantity=quantity,
+        unit=(unit or "kg").strip(),
+    )
+    _save_new_lot(lot)
+    log(
+        instance=lot,
+        action="wagtail.create",
+        user=user if user is not None and user.is_authenticated else None,
+        data=log_data or {},
+    )
+    return lot
+
+
+def _save_new_lot(lot: Lot) -> None:
+    lot.full_clean(exclude=["farmers"])
+    try:
+        with transaction.atomic():
+            lot.save()
+    except IntegrityError as error:  # the same code, created a moment ago
+        raise ValidationError(
+            {"code": _("Mã lô này vừa được tạo; hãy thử lại.")}
+        ) from error
 
 
 def pool_lots(
@@ -66,10 +265,11 @@ def pool_lots(
     errors: dict[str, str] = {}
     if not inputs:
         errors["inputs"] = _("Chọn ít nhất một lô thu hoạch để đóng gói.")
-    elif len({lot.cooperative_id for lot in inputs}) > 1:
-        errors["inputs"] = _("Chỉ gộp các lô của cùng một hợp tác xã.")
-    elif any(lot.status != Lot.Status.ACTIVE for lot in inputs):
-        errors["inputs"] = _("Chỉ gộp các lô đang bán (chưa bán hết, chưa thu hồi).")
+    else:
+        try:
+            check_input_lots(inputs)
+        except ValidationError as error:
+            errors["inputs"] = error.message_dict["inputs"][0]
     if not code:
         errors["code"] = _("Nhập mã lô đóng gói.")
     if errors:
@@ -140,14 +340,7 @@ def _new_packed_lot(
         quantity=quantity,
         unit=unit or inputs[0].unit,
     )
-    lot.full_clean(exclude=["farmers"])
-    try:
-        with transaction.atomic():
-            lot.save()
-    except IntegrityError as error:  # the same code, created a moment ago
-        raise ValidationError(
-            {"code": _("Mã lô này vừa được tạo; hãy thử lại.")}
-        ) from error
+    _save_new_lot(lot)
     farmers = {f for item in inputs for f in item.farmers.all()}
     lot.farmers.set(farmers)
     return lot

@@ -39,9 +39,16 @@ from .admin_views import (
     FoldedSearchIndexView,
     PermissionMenuViewSet,
 )
-from .lots import default_disposition, normalise_gtin, normalise_lot_code, pool_lots
+from .lots import (
+    LAB_STEPS,
+    RECORDABLE_STEPS,
+    EventEntry,
+    event_from_entry,
+    normalise_gtin,
+    normalise_lot_code,
+    pool_lots,
+)
 from .models import (
-    BusinessStep,
     GrowingArea,
     Lot,
     TraceEvent,
@@ -53,25 +60,6 @@ from .traceability import EvidenceFile, NewEvent, recall_lot, record_event
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-# Steps a cooperative records by hand, in the order work happens on a farm.
-# Recalling has its own view (it also changes the lot's status).
-RECORDABLE_STEPS = [
-    BusinessStep.PLANTING,
-    BusinessStep.FERTILISING,
-    BusinessStep.SPRAYING,
-    BusinessStep.IRRIGATION,
-    BusinessStep.COMMISSIONING,
-    BusinessStep.SAMPLING,
-    BusinessStep.INSPECTING,
-    BusinessStep.PACKING,
-    BusinessStep.STORING,
-    BusinessStep.SHIPPING,
-    BusinessStep.RECEIVING,
-    BusinessStep.CORRECTING,
-]
-LAB_STEPS = {BusinessStep.SAMPLING, BusinessStep.INSPECTING}
-FIELD_STEPS = BusinessStep.farm_steps() | {BusinessStep.COMMISSIONING}
 
 # Evidence uploads: lab reports and photos, told apart by their first bytes too,
 # so a renamed executable is not stored as "report.pdf".
@@ -326,68 +314,37 @@ class RecordEventForm(forms.Form):
         cleaned = super().clean()
         lot = cleaned.get("lot")
         step = cleaned.get("biz_step")
-        if step == BusinessStep.SPRAYING:
-            if not cleaned.get("pesticide"):
-                self.add_error("pesticide", _("Ghi tên thuốc đã phun."))
-            if cleaned.get("phi_days") is None:
-                self.add_error(
-                    "phi_days", _("Ghi thời gian cách ly in trên nhãn thuốc.")
-                )
-        area = cleaned.get("growing_area")
-        if lot and area and area.cooperative_id != lot.cooperative_id:
-            self.add_error(
-                "growing_area", _("Vùng trồng này không thuộc hợp tác xã của lô.")
-            )
-        number = cleaned.get("corrects")
-        if step == BusinessStep.CORRECTING:
-            if number is None:
-                self.add_error("corrects", _("Ghi số # của sự kiện cần đính chính."))
-            if not cleaned.get("notes"):
-                self.add_error("notes", _("Ghi rõ điều cần đính chính."))
-        cleaned["corrected_event"] = None
-        if lot and number is not None:
-            corrected = TraceEvent.objects.filter(lot=lot, sequence=number).first()
-            if corrected is None:
-                self.add_error(
-                    "corrects",
-                    _("Lô %(code)s chưa có sự kiện #%(number)d.")
-                    % {"code": lot.code, "number": number},
-                )
-            cleaned["corrected_event"] = corrected
+        self._new_event = None
+        if lot is None or not step:
+            return cleaned
+        conformant = {"yes": True, "no": False}.get(cleaned.get("conformant") or "")
+        entry = EventEntry(
+            biz_step=step,
+            event_time=cleaned.get("event_time"),
+            quantity=cleaned.get("quantity"),
+            unit=cleaned.get("unit") or "",
+            growing_area=cleaned.get("growing_area"),
+            location=cleaned.get("location") or "",
+            pesticide=cleaned.get("pesticide") or "",
+            phi_days=cleaned.get("phi_days"),
+            lab=cleaned.get("lab") or "",
+            result=cleaned.get("result") or "",
+            conformant=conformant,
+            notes=cleaned.get("notes") or "",
+            corrects=cleaned.get("corrects"),
+            evidence=[EvidenceFile(file=f) for f in cleaned.get("evidence") or []],
+        )
+        try:
+            self._new_event = event_from_entry(lot, entry)
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                for message in messages_:
+                    self.add_error(key if key in self.fields else None, message)
         return cleaned
 
     def new_event(self) -> NewEvent:
-        data = self.cleaned_data
-        step = data["biz_step"]
-        details: dict = {}
-        conformant = {"yes": True, "no": False}.get(data.get("conformant") or "")
-        if step == BusinessStep.SPRAYING:
-            details = {"product": data["pesticide"], "phi_days": data["phi_days"]}
-        elif step in LAB_STEPS:
-            if data.get("lab"):
-                details["lab"] = data["lab"]
-            if data.get("result"):
-                details["result"] = data["result"]
-            if conformant is not None:
-                details["conformant"] = conformant
-        quantity = data.get("quantity")
-        area = data.get("growing_area")
-        if area is None and step in FIELD_STEPS:
-            # Work in the field happens where the lot grows, unless told otherwise.
-            area = data["lot"].growing_area
-        return NewEvent(
-            biz_step=step,
-            event_time=data["event_time"],
-            disposition=default_disposition(step, conformant),
-            growing_area=area,
-            location=data.get("location", ""),
-            quantity=quantity,
-            unit=(data.get("unit") or "") if quantity is not None else "",
-            details=details,
-            notes=data.get("notes", ""),
-            evidence=[EvidenceFile(file=f) for f in data.get("evidence") or []],
-            corrects=data.get("corrected_event"),
-        )
+        """The event to record, built by `producers.lots.event_from_entry`."""
+        return self._new_event
 
     def add_record_errors(self, error: ValidationError) -> None:
         """Show the errors `record_event` raised next to the fields they concern."""
