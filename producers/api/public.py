@@ -7,6 +7,8 @@ serializer (producers.epcis).
 """
 
 import datetime
+import hashlib
+import json
 from decimal import Decimal
 from typing import Literal
 
@@ -14,6 +16,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -560,8 +563,16 @@ def get_lot_epcis(request, public_id: str):
     """The lot's history as an EPCIS 2.0 document: the trace page's own
     `?format=jsonld` serializer (producers.epcis)."""
     document = epcis.epcis_document(_public_lot(public_id))
-    return JsonResponse(
+    response = JsonResponse(
         document,
         content_type=epcis.MEDIA_TYPE,
         json_dumps_params={"ensure_ascii": False},
     )
+    # creationDate is "now" on every request; the ETag is over the rest, so an
+    # unchanged history answers If-None-Match with 304 Not Modified.
+    unchanged = {key: value for key, value in document.items() if key != "creationDate"}
+    digest = hashlib.sha256(
+        json.dumps(unchanged, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    response["ETag"] = quote_etag(digest)
+    return response
