@@ -31,6 +31,7 @@ from .admin_views import (
     out_of_reach_hidden,
     register_deletion_guard,
 )
+from .api_token_admin import ApiTokenViewSet
 from .models import (
     BusinessStep,
     Certification,
@@ -409,7 +410,12 @@ class CertificationViewSet(CooperativeScopedSnippetViewSet):
 
 
 class ProducersViewSetGroup(SnippetViewSetGroup):
-    items = (CooperativeViewSet, GrowingAreaViewSet, CertificationViewSet)
+    items = (
+        CooperativeViewSet,
+        GrowingAreaViewSet,
+        CertificationViewSet,
+        ApiTokenViewSet,
+    )
     menu_icon = "group"
     menu_label = _("Hợp tác xã")
     menu_name = "cooperatives"
