@@ -28,6 +28,7 @@ from market.models import (
     ProductImport,
 )
 from producers.models import (
+    ApiToken,
     BusinessStep,
     Certification,
     Cooperative,
@@ -91,6 +92,9 @@ class World:
     payout_b: Payout
     # An uploaded product file of B's, previewed and not yet applied.
     import_b: ProductImport
+    # API tokens: B's is managed by B's administrator (editor_b).
+    token_a: ApiToken
+    token_b: ApiToken
 
     def b_objects(self) -> dict[type[Model], Model]:
         return {
@@ -105,6 +109,7 @@ class World:
             TraceEvent: self.event_b,
             Fulfilment: self.fulfilment_b,
             Payout: self.payout_b,
+            ApiToken: self.token_b,
         }
 
 
@@ -188,9 +193,15 @@ def build_world() -> World:
         data=product_import.export_csv(coop_b).replace(b"150000", b"99000"),
         user=editor_b,
     )
+    token_a, _secret = ApiToken.issue(cooperative=coop_a, name="Phần mềm kho A")
+    token_b, _secret = ApiToken.issue(
+        cooperative=coop_b, name="Phần mềm kho ZQXB", user=editor_b
+    )
     return World(
         **orders,
         import_b=import_b,
+        token_a=token_a,
+        token_b=token_b,
         coop_a=coop_a,
         coop_b=coop_b,
         editor_a=editor_a,
@@ -312,6 +323,9 @@ def snapshot(world: World) -> dict:
             LedgerEntry.objects.filter(cooperative=b).order_by("pk").values()
         ),
         "payouts": list(Payout.objects.filter(cooperative=b).order_by("pk").values()),
+        "api_tokens": list(
+            ApiToken.objects.filter(cooperative=b).order_by("pk").values()
+        ),
         "imports": list(
             ProductImport.objects.filter(cooperative=b)
             .order_by("pk")
@@ -454,6 +468,8 @@ def form_data_for(world: World, obj) -> dict:
     """Valid edit data for one of the tenant models, free of B's marker text."""
     if isinstance(obj, Fulfilment):
         return {"note": "Đã bị sửa"}
+    if isinstance(obj, ApiToken):
+        return {"cooperative": obj.cooperative_id, "name": "Đã bị sửa"}
     if isinstance(obj, Payout):
         return {
             "cooperative": obj.cooperative_id,

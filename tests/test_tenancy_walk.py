@@ -20,7 +20,9 @@ from wagtail.images import admin_urls as image_admin_urls
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
+from producers.models import Membership
 from producers.permissions import is_cooperative_owned
+from producers.roles import add_member
 from tests.tenancy import (
     MARKER,
     build_world,
@@ -350,15 +352,12 @@ def _denied(response) -> bool:
     return False
 
 
-def test_another_cooperatives_objects_are_out_of_reach_in_every_admin_view(client):
-    world = build_world()
-    before = snapshot(world)
-    client.force_login(world.editor_a)
+def _walk_as(client, visits):
+    """Request every visit with GET and POST: (failures, object and listing counts)."""
     client.raise_request_exception = False  # a crash is reported like any failure
-
     failures = []
     object_requests = listing_requests = 0
-    for visit in walk(world):
+    for visit in visits:
         for method in ("get", "post"):
             if method == "get":
                 response = client.get(visit.url)
@@ -377,11 +376,44 @@ def test_another_cooperatives_objects_are_out_of_reach_in_every_admin_view(clien
                 failures.append(f"{where}: server error")
             if MARKER in _body(response).lower():
                 failures.append(f"{where}: shows cooperative B's data")
+    return failures, object_requests, listing_requests
+
+
+def test_another_cooperatives_objects_are_out_of_reach_in_every_admin_view(client):
+    world = build_world()
+    before = snapshot(world)
+    client.force_login(world.editor_a)
+
+    failures, object_requests, listing_requests = _walk_as(client, walk(world))
 
     assert not failures, "\n".join(failures)
     assert object_requests >= MINIMUM_OBJECT_REQUESTS
     assert listing_requests >= MINIMUM_LISTING_REQUESTS
     assert snapshot(world) == before
+
+
+def test_a_cooperative_administrator_never_reaches_b_api_tokens(client):
+    """A's editor above sees no API tokens at all; A's administrator sees A's, and
+    B's token stays out of reach in every view all the same."""
+    world = build_world()
+    add_member(world.editor_a, world.coop_a, role=Membership.Role.ADMIN)
+    before = snapshot(world)
+    client.force_login(world.editor_a)
+    visits = [
+        visit
+        for visit in walk(world)
+        if "ApiToken" in visit.label or visit.label.startswith("wagtailadmin_")
+    ]
+
+    failures, object_requests, listing_requests = _walk_as(client, visits)
+
+    assert not failures, "\n".join(failures)
+    assert object_requests >= 10 and listing_requests >= 5
+    assert snapshot(world) == before
+    # Not refused for want of the role: A's own token is listed.
+    listing = client.get(reverse("wagtailsnippets_producers_apitoken:list"))
+    assert listing.status_code == 200
+    assert world.token_a.name in listing.content.decode()
 
 
 def test_the_walk_reaches_b_objects_for_their_own_editor(client):
