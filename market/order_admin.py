@@ -1318,8 +1318,8 @@ class OrdersViewSetGroup(ViewSetGroup):
 
 
 class StockAdjustForm(forms.Form):
-    MODE_ADD = "add"
-    MODE_SET = "set"
+    MODE_ADD = stock.ADD
+    MODE_SET = stock.SET
 
     mode = forms.ChoiceField(
         label=_("Cách điều chỉnh"),
@@ -1333,7 +1333,7 @@ class StockAdjustForm(forms.Form):
     quantity = forms.IntegerField(
         label=_("Số lượng"),
         min_value=0,
-        max_value=1_000_000,
+        max_value=stock.MAX_STOCK,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text=_(
             "Nhập thêm: số đơn vị mới về. Đặt lại: số đơn vị đang có thật trong kho."
@@ -1351,36 +1351,16 @@ class StockAdjustForm(forms.Form):
         return cleaned
 
 
-class StockChanged(Exception):
-    def __init__(self, current: int):
-        self.current = current
-
-
 def adjust_stock(
     product: Product, *, mode: str, quantity: int, expected: int, user, note: str = ""
 ) -> tuple[int, int]:
-    """Add received units or set a counted stock; returns (before, after).
-
-    The row is locked (as orders lock it) and changed by one conditional
-    UPDATE; a "set" whose count moved since the form was shown raises
-    `StockChanged`, so a count taken before an order never erases that order.
-    """
-    from django.db.models import F
-
+    """Add received units or set a counted stock (`stock.adjust`), logged."""
     with transaction.atomic():
-        locked = stock.lock_products([product.pk])[product.pk]
-        before = locked.stock
-        if mode == StockAdjustForm.MODE_ADD:
-            Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity)
-        else:
-            updated = Product.objects.filter(pk=product.pk, stock=expected).update(
-                stock=quantity
-            )
-            if not updated:
-                raise StockChanged(before)
-        after = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+        before, after = stock.adjust(
+            product.pk, mode=mode, quantity=quantity, expected=expected
+        )
         log(
-            instance=locked,
+            instance=product,
             action="market.stock_adjust",
             user=user,
             data={"mode": mode, "before": before, "after": after, "note": note},
@@ -1430,7 +1410,7 @@ class StockAdjustView(AdminPage, FormView):
                 user=self.request.user,
                 note=data["note"],
             )
-        except StockChanged as changed:
+        except stock.StockChanged as changed:
             self.product.stock = changed.current
             form = self.form_class(
                 initial={**data, "expected": changed.current},

@@ -5,6 +5,9 @@ locked in primary-key order (so two checkouts that share products cannot
 deadlock), each decrement is a conditional UPDATE whose row count is checked,
 and the database refuses a negative count on its own (`stock >= 0`).
 
+A cooperative's own changes (units received, a count after stocktaking) go
+through `adjust`, under the same lock; from the admin and from the API alike.
+
 An order line's `stock_status` records the separate facts: units *held* for an
 order waiting for its payment, units *sold*, units *returned*. A line leaves
 HELD or SOLD for RETURNED once only, by a conditional update on that status, so
@@ -45,6 +48,45 @@ def lock_products(product_ids: Iterable[int]) -> dict[int, Product]:
     ids = sorted(set(product_ids))
     rows = Product.objects.filter(pk__in=ids).order_by("pk").select_for_update()
     return {p.pk: p for p in rows}
+
+
+# How `adjust` changes a count: units received are added; a stocktake sets it.
+ADD = "add"
+SET = "set"
+# The most units one product may hold: far beyond any cooperative's store.
+MAX_STOCK = 1_000_000
+
+
+class StockChanged(Exception):
+    """A count was set from a figure an order has moved since it was read."""
+
+    def __init__(self, current: int):
+        self.current = current
+        super().__init__(f"stock is now {current}")
+
+
+def adjust(
+    product_id: int, *, mode: str, quantity: int, expected: int | None = None
+) -> tuple[int, int]:
+    """Add received units (`ADD`) or set a counted stock (`SET`); (before, after).
+
+    The row is locked (as orders lock it) and changed by one UPDATE. A "set"
+    given the count it was based on (`expected`) is refused with
+    `StockChanged` if an order moved it meanwhile, so a count taken before an
+    order never erases that order.
+    """
+    if mode not in (ADD, SET) or quantity < 0:
+        raise ValueError("adjust() takes mode ADD or SET and a count >= 0")
+    with transaction.atomic():
+        before = lock_products([product_id])[product_id].stock
+        if mode == ADD:
+            Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+        else:
+            if expected is not None and expected != before:
+                raise StockChanged(before)
+            Product.objects.filter(pk=product_id).update(stock=quantity)
+        after = Product.objects.values_list("stock", flat=True).get(pk=product_id)
+    return before, after
 
 
 def take(quantities: Mapping[int, int]) -> None:

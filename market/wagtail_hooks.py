@@ -33,7 +33,7 @@ from producers.admin_views import (
 from producers.models import CooperativeLogEntry
 from producers.permissions import CooperativeOwnedPermissionPolicy
 
-from . import import_admin, order_admin, report_admin
+from . import import_admin, order_admin, product_changes, report_admin
 from .models import Category, Fulfilment, Payout, Product
 
 register_permission_policy(
@@ -46,6 +46,9 @@ def register_product_log_model(actions):
     # Logged per cooperative, so the site history shows editors only theirs.
     for model in (Product, Fulfilment, Payout):
         actions.register_model(model, CooperativeLogEntry)
+    actions.register_action(product_changes.LOG_ACTION)(
+        product_changes.ProductChangeFormatter
+    )
 
     @actions.register_action("market.stock_adjust")
     class StockAdjusted(LogFormatter):

@@ -44,6 +44,9 @@ RECORDABLE_STEPS = [
 ]
 LAB_STEPS = {BusinessStep.SAMPLING, BusinessStep.INSPECTING}
 FIELD_STEPS = BusinessStep.farm_steps() | {BusinessStep.COMMISSIONING}
+# Nothing grown for this market happened before this; earlier times are typos
+# (and the year 1 at +14:00 cannot even be stored in UTC).
+EARLIEST_EVENT_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 def normalise_lot_code(value: str) -> str:
@@ -109,6 +112,8 @@ def event_from_entry(lot: Lot, entry: EventEntry) -> NewEvent:
         ) % {"code": lot.code}
     if step not in RECORDABLE_STEPS:
         errors["biz_step"] = _("Công đoạn này không ghi được ở đây.")
+    if entry.event_time is not None and entry.event_time < EARLIEST_EVENT_TIME:
+        errors["event_time"] = _("Thời điểm sự kiện phải từ năm 2000 trở đi.")
     if step == BusinessStep.SPRAYING:
         if not entry.pesticide:
             errors["pesticide"] = _("Ghi tên thuốc đã phun.")
