@@ -143,6 +143,9 @@ def test_the_new_token_authenticates_until_it_is_revoked(client, coops, admin_a)
     token.refresh_from_db()
     assert token.name == "Kho cũ" and token.revoked_at == revoked_at
     assert client.get("/api/v1/me", **bearer(secret)).status_code == 401
+    history = client.get(url("history", token.pk)).content.decode()
+    assert "Tạo mã truy cập API" in history
+    assert "Thu hồi mã truy cập API" in history
 
 
 def test_editing_changes_the_name_only(client, coops, admin_a):
@@ -201,6 +204,14 @@ def test_an_administrator_cannot_create_a_token_for_a_cooperative_they_only_edit
 
     assert create(client, c).status_code == 200
     assert ApiToken.objects.get().cooperative == c
+
+    # B's tokens: not listed, not reachable, though the user edits B's listings.
+    theirs, _ = ApiToken.issue(cooperative=b, name=f"Kho {MARKER}")
+    assert MARKER not in client.get(url("list")).content.decode().lower()
+    assert client.get(url("edit", theirs.pk)).status_code == 404
+    assert client.post(url("revoke", theirs.pk)).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.is_active
 
 
 def test_cooperative_editors_cannot_see_or_manage_tokens(client, coops, editor_a):
