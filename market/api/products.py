@@ -18,6 +18,7 @@ from pydantic import create_model
 from wagtail.rich_text import expand_db_html
 
 from producers.api.base import ApiValidationError, ErrorOut, Pages
+from producers.api.public import CooperativeRef
 from producers.models import Lot
 
 from ..catalogue import filter_products, product_page_queryset
@@ -94,11 +95,6 @@ class CategoryOut(Schema):
     @staticmethod
     def resolve_url(obj, context):
         return context["request"].build_absolute_uri(obj.get_absolute_url())
-
-
-class CooperativeRef(Schema):
-    slug: str
-    name: str
 
 
 class ProductOut(Schema):
