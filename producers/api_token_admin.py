@@ -55,6 +55,7 @@ from .permissions import (
     MANAGE_ALL,
     CooperativeOwnedPermissionPolicy,
     cooperative_id_of,
+    cooperative_path,
     sees_all_cooperatives,
 )
 
@@ -170,13 +171,13 @@ def _sees_all_q() -> Q:
 
 
 def scope_to_administered(user, queryset):
-    """`queryset` of tokens narrowed to the cooperatives `user` administers."""
+    """`queryset` (of a cooperative-owned model) narrowed to what `user` administers."""
     if sees_all_cooperatives(user):
         return queryset
     ids = admin_cooperative_ids_for(user)
     if not ids:
         return queryset.none()
-    return queryset.filter(cooperative_id__in=ids)
+    return queryset.filter(**{f"{cooperative_path(queryset.model)}__in": ids})
 
 
 # Registered before anything asks Wagtail for the model's policy.
@@ -196,10 +197,6 @@ class IssueApiToken(BaseAction):
 
     def __init__(self, cooperative: Cooperative, name: str, user=None):
         super().__init__(ApiToken(cooperative=cooperative, name=name), user=user)
-
-    @cached_property
-    def permission_policy(self):
-        return policy_registry.get_by_type(ApiToken)
 
     def execute(self, skip_permission_checks=False) -> tuple[ApiToken, str]:
         # The unsaved token names its cooperative, so the check covers it.
