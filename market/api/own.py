@@ -8,12 +8,12 @@ fulfilments move through the actions of `market.fulfilment`, as in the admin.
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Query, Router, Schema, Status
+from ninja import Body, Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -188,6 +188,7 @@ def update_own_product(request, slug: str, payload: ProductPatch):
 
 FulfilmentStatus = Fulfilment.Status
 ActionName = Literal[tuple(fulfilment_actions.ACTIONS)]  # type: ignore[valid-type]
+FulfilmentId = Annotated[int, Path(ge=1, le=2**53, description="id của phần đơn.")]
 
 
 class FulfilmentLineOut(Schema):
@@ -329,10 +330,10 @@ def list_own_fulfilments(request, filters: Query[OwnFulfilmentFilters]):
 
 @router.get(
     "/fulfilments/{fulfilment_id}",
-    response={200: FulfilmentOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: FulfilmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Một phần đơn",
 )
-def get_own_fulfilment(request, fulfilment_id: int):
+def get_own_fulfilment(request, fulfilment_id: FulfilmentId):
     return _own_fulfilment(request, fulfilment_id)
 
 
@@ -350,7 +351,7 @@ def get_own_fulfilment(request, fulfilment_id: int):
 )
 def move_own_fulfilment(
     request,
-    fulfilment_id: int,
+    fulfilment_id: FulfilmentId,
     action: ActionName,
     payload: ActionIn = Body(None),  # noqa: B008 - ninja's way to declare a body
 ):
