@@ -110,15 +110,9 @@ def search_cooperatives(query: Query, limit: int = 6) -> list[Cooperative]:
     if not query:
         return []
     return list(
-        Cooperative.objects.filter(_all_words("search_text", query.words))
-        .annotate(
-            search_rank=Case(
-                When(search_text__startswith=query.folded, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("search_rank", "name", "pk")[:limit]
+        Cooperative.objects.matching(query.words).order_by("search_rank", "name", "pk")[
+            :limit
+        ]
     )
 
 

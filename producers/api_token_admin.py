@@ -54,6 +54,7 @@ from .models import ApiToken, Cooperative, CooperativeLogEntry, Membership
 from .permissions import (
     MANAGE_ALL,
     CooperativeOwnedPermissionPolicy,
+    administered_cooperative_ids,
     cooperative_id_of,
     cooperative_path,
     sees_all_cooperatives,
@@ -65,39 +66,19 @@ REVOKE_URL_NAME = "wagtailsnippets_producers_apitoken:revoke"
 # The API's "who am I" endpoint, shown on the page with the new secret as a test.
 API_ME_URL_NAME = "api_v1:me"
 
-# Attribute under which a user's administered cooperative ids are cached; dropped
-# with the other membership caches by `roles._forget_permission_caches`.
-ADMIN_IDS_CACHE_ATTR = "_producers_admin_cooperative_ids"
-
-
 # --- Who may manage tokens ----------------------------------------------------------
-
-
-def admin_cooperative_ids_for(user) -> frozenset[int]:
-    """The ids of the cooperatives the user administers (role "admin")."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cached = getattr(user, ADMIN_IDS_CACHE_ATTR, None)
-    if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(
-                user=user, role=Membership.Role.ADMIN
-            ).values_list("cooperative_id", flat=True)
-        )
-        setattr(user, ADMIN_IDS_CACHE_ATTR, cached)
-    return cached
 
 
 def token_cooperatives(user):
     """The cooperatives whose tokens `user` manages."""
     if sees_all_cooperatives(user):
         return Cooperative.objects.all()
-    return Cooperative.objects.filter(pk__in=admin_cooperative_ids_for(user))
+    return Cooperative.objects.filter(pk__in=administered_cooperative_ids(user))
 
 
 def manages_several(user) -> bool:
     """Whether the user's tokens belong to more than one cooperative."""
-    return sees_all_cooperatives(user) or len(admin_cooperative_ids_for(user)) > 1
+    return sees_all_cooperatives(user) or len(administered_cooperative_ids(user)) > 1
 
 
 class CooperativeAdminPermissionPolicy(CooperativeOwnedPermissionPolicy):
@@ -116,7 +97,7 @@ class CooperativeAdminPermissionPolicy(CooperativeOwnedPermissionPolicy):
             return False
         if sees_all_cooperatives(user):
             return super().user_has_permission(user, action)
-        return bool(admin_cooperative_ids_for(user))
+        return bool(administered_cooperative_ids(user))
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
@@ -124,7 +105,7 @@ class CooperativeAdminPermissionPolicy(CooperativeOwnedPermissionPolicy):
     def instance_in_scope(self, user, instance) -> bool:
         if sees_all_cooperatives(user):
             return True
-        return cooperative_id_of(instance) in admin_cooperative_ids_for(user)
+        return cooperative_id_of(instance) in administered_cooperative_ids(user)
 
     def instances_user_has_any_permission_for(self, user, actions):
         queryset = self.model._default_manager.all()
@@ -174,7 +155,7 @@ def scope_to_administered(user, queryset):
     """`queryset` (of a cooperative-owned model) narrowed to what `user` administers."""
     if sees_all_cooperatives(user):
         return queryset
-    ids = admin_cooperative_ids_for(user)
+    ids = administered_cooperative_ids(user)
     if not ids:
         return queryset.none()
     return queryset.filter(**{f"{cooperative_path(queryset.model)}__in": ids})
@@ -262,7 +243,7 @@ class ApiTokenCreateForm(WagtailAdminModelForm):
             return
         field.queryset = token_cooperatives(self.for_user).order_by("name")
         if not sees_all_cooperatives(self.for_user):
-            ids = admin_cooperative_ids_for(self.for_user)
+            ids = administered_cooperative_ids(self.for_user)
             if len(ids) == 1:
                 (only,) = ids
                 field.disabled = True

@@ -56,6 +56,23 @@ def coordinate_field(verbose_name, limit: int) -> models.DecimalField:
 
 
 class CooperativeQuerySet(models.QuerySet):
+    def matching(self, words) -> "CooperativeQuerySet":
+        """Cooperatives whose folded name and place hold every one of `words`.
+
+        Annotated with `search_rank`: 0 when the text starts with the words as
+        typed, 1 otherwise. `words` are folded (producers.text.fold_words).
+        """
+        condition = models.Q()
+        for word in words:
+            condition &= models.Q(search_text__contains=word)
+        return self.filter(condition).annotate(
+            search_rank=models.Case(
+                models.When(search_text__startswith=" ".join(words), then=0),
+                default=1,
+                output_field=models.IntegerField(),
+            )
+        )
+
     def for_user(self, user):
         """The cooperatives a signed-in user may manage (all, for district staff)."""
         if not user.is_authenticated or not user.is_active:

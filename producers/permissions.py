@@ -40,25 +40,37 @@ def chooses_any_listing(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm(CHOOSE_ANY))
 
 
-def cooperative_ids_for(user) -> frozenset[int]:
-    """The ids of the cooperatives the user is a member of (cached on the user)."""
+def _memberships(user) -> dict[int, str]:
+    """The user's role in each of their cooperatives, by id (one query, cached)."""
     if not user.is_authenticated or not user.is_active:
-        return frozenset()
+        return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         from .models import Membership
 
-        cached = frozenset(
-            Membership.objects.filter(user=user).values_list(
-                "cooperative_id", flat=True
-            )
+        cached = dict(
+            Membership.objects.filter(user=user).values_list("cooperative_id", "role")
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
+def cooperative_ids_for(user) -> frozenset[int]:
+    """The ids of the cooperatives the user is a member of (cached on the user)."""
+    return frozenset(_memberships(user))
+
+
+def administered_cooperative_ids(user) -> frozenset[int]:
+    """The ids of the cooperatives the user administers (role "admin")."""
+    from .models import Membership
+
+    return frozenset(
+        pk for pk, role in _memberships(user).items() if role == Membership.Role.ADMIN
+    )
+
+
 def forget_cooperative_ids(user) -> None:
-    """Drop the cached membership ids after memberships change."""
+    """Drop the cached memberships after they change."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 

@@ -241,7 +241,6 @@ def _forget_permission_caches(user) -> None:
         "_group_perm_cache",
         "_user_perm_cache",
         "_collection_permission_cache",
-        "_producers_admin_cooperative_ids",  # api_token_admin.ADMIN_IDS_CACHE_ATTR
     ):
         if hasattr(user, attr):
             delattr(user, attr)

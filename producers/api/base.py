@@ -141,6 +141,9 @@ def pydantic_message(error: dict) -> str:
     if template is None:
         return str(error.get("msg", ""))
     context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    if "expected" in context:
+        # Pydantic joins the choices in English ("'a', 'b' or 'c'").
+        context["expected"] = context["expected"].replace(" or ", ", ")
     try:
         return str(template) % context if "%(" in str(template) else str(template)
     except (KeyError, ValueError):
@@ -357,6 +360,12 @@ class MarketAPI(NinjaAPI):
         install_error_handlers(self)
 
     def get_openapi_schema(self, *args, **kwargs):
+        """The generated schema, plus what every operation may answer anyway.
+
+        Throttles may answer 429 anywhere, a token endpoint 401, anything with
+        parameters or a body 422, and the Idempotency-Key handling of a POST 400
+        (unusable key), 409 (the same key still running) or 422 (key reused).
+        """
         schema = super().get_openapi_schema(*args, **kwargs)
         header = {
             "name": IDEMPOTENCY_HEADER,
@@ -368,8 +377,40 @@ class MarketAPI(NinjaAPI):
             ),
             "schema": {"type": "string", "maxLength": 255},
         }
+        error = {
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                }
+            }
+        }
+        descriptions = {
+            400: _("Yêu cầu không hợp lệ"),
+            401: _("Thiếu mã truy cập hoặc mã không dùng được"),
+            409: _("Xung đột với trạng thái hiện tại"),
+            422: _("Dữ liệu không hợp lệ"),
+            429: _("Quá nhiều yêu cầu"),
+        }
         for path in schema.get("paths", {}).values():
-            post = path.get("post")
-            if post is not None:
-                post.setdefault("parameters", []).append(header)
+            for method, operation in path.items():
+                codes = {429}
+                if operation.get("security"):
+                    codes.add(401)
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.add(422)
+                if method == "post":
+                    codes |= {400, 409, 422}
+                    operation.setdefault("parameters", []).append(header)
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes):
+                    responses.setdefault(
+                        str(code), {"description": str(descriptions[code]), **error}
+                    )
+        schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in schema["components"]["schemas"]:
+            definitions = ErrorOut.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            schema["components"]["schemas"].update(definitions.pop("$defs", {}))
+            schema["components"]["schemas"]["ErrorOut"] = definitions
         return schema

@@ -32,6 +32,21 @@ def is_api_path(path: str) -> bool:
 
 
 class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    def __call__(self, request):
+        if request.method != "HEAD" or not is_api_path(request.path):
+            return super().__call__(request)
+        # A HEAD is the GET's headers without its body (endpoints answer GET only).
+        request.method = "GET"
+        try:
+            response = super().__call__(request)
+        finally:
+            request.method = "HEAD"
+        if not response.streaming:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
     def process_response(self, request, response):
         if not is_api_path(request.path) or request.method not in ("GET", "HEAD"):
             return response

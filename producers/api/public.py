@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import F, Prefetch
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -264,21 +264,8 @@ def list_cooperatives(request, filters: Query[CooperativeFilters]):
     words = _folded_words(filters.q)
     if not words:
         return cooperatives.order_by("-is_verified", "name", "pk")
-    # The rule of market.search.search_cooperatives: every folded word occurs
-    # in the folded name and place names; a name that starts so ranks first.
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__contains=word)
-    return (
-        cooperatives.filter(condition)
-        .annotate(
-            search_rank=Case(
-                When(search_text__startswith=" ".join(words), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("search_rank", "-is_verified", "name", "pk")
+    return cooperatives.matching(words).order_by(
+        "search_rank", "-is_verified", "name", "pk"
     )
 
 
