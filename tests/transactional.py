@@ -1,5 +1,7 @@
 """Helpers for tests that commit (transactional tests, live server, threads)."""
 
+import threading
+
 import pytest
 
 
@@ -50,3 +52,34 @@ def committed_db(transactional_db):
     ensure_wagtail_tree(80)
     yield
     clear_trace_records()
+
+
+def at_once(*targets):
+    """Run every target in its own thread and connection, released together.
+
+    Returns what each target returned, or the exception it raised.
+    """
+    from django.db import close_old_connections, connection
+
+    start = threading.Barrier(len(targets))
+    outcomes = [None] * len(targets)
+
+    def run(index, target):
+        try:
+            start.wait()
+            outcomes[index] = target()
+        except Exception as error:  # noqa: BLE001 - recorded and asserted on
+            outcomes[index] = error
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, target))
+        for index, target in enumerate(targets)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes

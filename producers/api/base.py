@@ -403,9 +403,13 @@ class MarketAPI(NinjaAPI):
                     operation.setdefault("parameters", []).append(header)
                 responses = operation.setdefault("responses", {})
                 for code in sorted(codes):
-                    responses.setdefault(
-                        str(code), {"description": str(descriptions[code]), **error}
-                    )
+                    # Ninja keys responses by number; "404" beside 404 would be
+                    # a duplicated key in the JSON.
+                    if code not in responses and str(code) not in responses:
+                        responses[code] = {
+                            "description": str(descriptions[code]),
+                            **error,
+                        }
         schema.setdefault("components", {}).setdefault("schemas", {})
         if "ErrorOut" not in schema["components"]["schemas"]:
             definitions = ErrorOut.model_json_schema(

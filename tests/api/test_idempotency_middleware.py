@@ -5,16 +5,15 @@ written, not what a stand-in says it did.
 """
 
 import json
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
 from django.http import HttpResponse, JsonResponse
 from django.test import RequestFactory
 
 from market.models import Category
 from producers.api.middleware import IdempotencyMiddleware
 from producers.models import ApiIdempotencyKey
+from tests.transactional import at_once
 
 factory = RequestFactory()
 
@@ -103,25 +102,9 @@ def test_outside_the_api_and_for_reads_the_header_is_ignored():
 @pytest.mark.usefixtures("committed_db")
 def test_two_retries_at_the_same_moment_do_the_work_once():
     """Both requests race for the key; the loser waits and replays the winner."""
-    clients = 6
-    start = threading.Barrier(clients)
-    answers = [None] * clients
-
-    def run(index):
-        try:
-            start.wait()
-            answers[index] = IdempotencyMiddleware(create_category)(post("same"))
-        except Exception as error:  # noqa: BLE001 - asserted on below
-            answers[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    answers = at_once(
+        *[lambda: IdempotencyMiddleware(create_category)(post("same"))] * 6
+    )
     assert all(isinstance(answer, HttpResponse) for answer in answers), answers
     statuses = sorted(answer.status_code for answer in answers)
     bodies = {answer.content for answer in answers if answer.status_code == 201}

@@ -4,10 +4,7 @@ PostgreSQL serialises them with row locks; SQLite with the write lock each
 transaction takes when it begins (cms/settings/base.py).
 """
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client
 
 from market.models import Product
@@ -17,34 +14,9 @@ from tests.api.writing import patch, post
 from tests.market.factories import ProductFactory
 from tests.market.orders import place
 from tests.producers.factories import CooperativeFactory, LotFactory, UserFactory
+from tests.transactional import at_once
 
 pytestmark = pytest.mark.usefixtures("committed_db")
-
-
-def at_once(*targets):
-    """Run every target in its own thread, released together; their results."""
-    start = threading.Barrier(len(targets))
-    outcomes = [None] * len(targets)
-
-    def run(index, target):
-        try:
-            start.wait()
-            outcomes[index] = target()
-        except Exception as error:  # noqa: BLE001 - recorded and asserted on
-            outcomes[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, target))
-        for index, target in enumerate(targets)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 @pytest.fixture

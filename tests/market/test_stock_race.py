@@ -1,9 +1,6 @@
 """Buyers racing for the same units, each in their own thread and connection."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from django.db.models import Sum
 
 from market import ordering, stock
@@ -11,36 +8,11 @@ from market.models import Order, OrderLine, PaymentMethod, Product
 from tests.market.factories import ProductFactory
 from tests.market.orders import checkout_details
 from tests.producers.factories import CooperativeFactory
+from tests.transactional import at_once
 
 pytestmark = pytest.mark.usefixtures("committed_db")
 
 BUYERS = 50
-
-
-def _race(targets):
-    """Start every buyer at once; return what each one ended with."""
-    start = threading.Barrier(len(targets))
-    outcomes = [None] * len(targets)
-
-    def run(index, target):
-        try:
-            start.wait()
-            outcomes[index] = target()
-        except Exception as error:  # noqa: BLE001 - recorded and asserted on
-            outcomes[index] = error
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(i, target))
-        for i, target in enumerate(targets)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 def _units(product, status):
@@ -67,7 +39,7 @@ def test_last_units_are_sold_once_when_fifty_buyers_race():
             ),
         )
 
-    outcomes = _race([buyer(n) for n in range(BUYERS)])
+    outcomes = at_once(*[buyer(n) for n in range(BUYERS)])
 
     orders = [o for o in outcomes if isinstance(o, Order)]
     refused = [o for o in outcomes if isinstance(o, stock.InsufficientStock)]
@@ -95,7 +67,7 @@ def test_buyers_of_overlapping_carts_never_deadlock_or_oversell():
             details=checkout_details(email=f"b{n}@example.vn"),
         )
 
-    outcomes = _race([buyer(n) for n in range(30)])
+    outcomes = at_once(*[buyer(n) for n in range(30)])
 
     placed = [o for o in outcomes if isinstance(o, Order)]
     unexpected = [
@@ -113,8 +85,8 @@ def test_expiring_the_same_order_from_many_threads_returns_its_units_once():
         details=checkout_details(PaymentMethod.BANK_TRANSFER),
     )
 
-    outcomes = _race(
-        [lambda: ordering.expire_order(order, reason="race") for _ in range(10)]
+    outcomes = at_once(
+        *[lambda: ordering.expire_order(order, reason="race") for _ in range(10)]
     )
 
     assert outcomes.count(True) == 1, outcomes
