@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -290,7 +290,9 @@ class AdministeredScopeMixin(CooperativeScopedViewMixin):
 
 
 def _status_label(token: ApiToken) -> str:
-    return gettext("Đang dùng") if token.is_active else gettext("Đã thu hồi")
+    return (
+        gettext("Đang dùng") if token.is_active else pgettext("api token", "Đã thu hồi")
+    )
 
 
 def _prefix(token: ApiToken) -> str:
@@ -312,7 +314,10 @@ class ApiTokenFilterSet(WagtailFilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Trạng thái"),
-        choices=[("active", _("Đang dùng")), ("revoked", _("Đã thu hồi"))],
+        choices=[
+            ("active", _("Đang dùng")),
+            ("revoked", pgettext_lazy("api token", "Đã thu hồi")),
+        ],
         method="filter_status",
     )
 
