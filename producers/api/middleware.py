@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,25 @@ MAX_KEY_LENGTH = 255
 
 def is_api_path(path: str) -> bool:
     return path.startswith(settings.MARKET_API_PREFIX)
+
+
+class ApiLanguageMiddleware:
+    """API answers speak the client's language (`Accept-Language`, vi or en).
+
+    The site's own pages take the language from the address ("/en/..."), and
+    LocaleMiddleware gives every unprefixed address Vietnamese; the API has
+    one address for both, so the header decides there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api_path(request.path):
+            language = translation.get_language_from_request(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
