@@ -771,7 +771,7 @@ class Builder:
             (BusinessStep.SHIPPING, Disposition.IN_TRANSIT),
         ):
             moment += datetime.timedelta(hours=rng.randint(3, 30))
-            if moment >= self.now or rng.random() < 0.15:
+            if rng.random() < 0.15 or moment >= self.now:
                 break
             steps.append((step, disposition, moment, {}))
         if lot.status == Lot.Status.RECALLED:
