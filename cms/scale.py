@@ -556,19 +556,12 @@ class Builder:
                         offers_delivery=rng.random() < 0.9,
                         delivery_fee=fee,
                         free_delivery_from=rng.choice((None, 300_000, 500_000)),
-                        search_text=fold(
-                            " ".join(
-                                [
-                                    name,
-                                    places.commune_name(commune),
-                                    places.province_name(NGHE_AN),
-                                ]
-                            )
-                        ),
                     ),
                     line,
                 )
             )
+        for cooperative, _line in rows:
+            cooperative.search_text = cooperative.build_search_text()
         with self.progress(total=len(rows), desc="Hợp tác xã") as bar:
             for batch in _batched(rows, BATCH):
                 with transaction.atomic():

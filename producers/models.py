@@ -214,10 +214,12 @@ class Cooperative(index.Indexed, ClusterableModel):
                 }
             )
 
+    def build_search_text(self) -> str:
+        """Folded name and place names, what cooperative search looks in."""
+        return fold(" ".join([self.name, self.commune_name, self.province_name]))
+
     def save(self, *args, **kwargs):
-        self.search_text = fold(
-            " ".join([self.name, self.commune_name, self.province_name])
-        )
+        self.search_text = self.build_search_text()
         if self.collection_id is None:
             self.collection = Collection.get_first_root_node().add_child(
                 name=self.name[:255]
