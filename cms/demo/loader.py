@@ -492,6 +492,8 @@ def _role_users(cooperatives) -> list[Login]:
     for item in cooperatives:
         cooperative = Cooperative.objects.get(slug=item.slug)
         user = _user(item.slug, COOPERATIVE_PASSWORD, first_name=item.name)
-        roles.add_member(user, cooperative, role=Membership.Role.EDITOR)
-        logins.append(Login(item.slug, COOPERATIVE_PASSWORD, f"biên tập {item.name}"))
+        # The cooperative's own account administers it: it may also issue the
+        # cooperative's API tokens.
+        roles.add_member(user, cooperative, role=Membership.Role.ADMIN)
+        logins.append(Login(item.slug, COOPERATIVE_PASSWORD, f"quản trị {item.name}"))
     return logins

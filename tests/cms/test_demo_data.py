@@ -100,7 +100,9 @@ def test_demo_builds_home_page_cooperatives_products_and_logins(client):
     assert User.objects.get(username="admin").is_superuser
     editor = User.objects.get(username="htx-che-thanh-chuong")
     assert editor.check_password(COOPERATIVE_PASSWORD)
-    assert Membership.objects.filter(user=editor, cooperative=tea).exists()
+    membership = Membership.objects.get(user=editor, cooperative=tea)
+    # The cooperative's own account administers it (and so issues API tokens).
+    assert membership.role == Membership.Role.ADMIN
     assert client.login(username="huyen", password="huyen-demo-2026")
     for secret in ("admin-demo-2026", "huyen-demo-2026", COOPERATIVE_PASSWORD):
         assert secret in output
