@@ -189,14 +189,8 @@ class CatalogueFilterForm(forms.Form):
             )
             cleaned.pop("price_min", None)
         province, commune = cleaned.get("province"), cleaned.get("commune")
-        if (
-            province
-            and commune
-            and places.commune_province(int(commune)) != int(province)
-        ):
-            self.add_error(
-                "commune", _("Xã/phường này không thuộc tỉnh/thành đã chọn.")
-            )
+        if places.commune_outside_province(commune, province):
+            self.add_error("commune", places.COMMUNE_OUTSIDE_PROVINCE)
         return cleaned
 
 

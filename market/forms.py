@@ -207,10 +207,8 @@ class CheckoutForm(forms.Form):
     def clean(self):
         data = super().clean()
         province, commune = data.get("province"), data.get("commune")
-        if province and commune and places.commune_province(commune) != province:
-            self.add_error(
-                "commune", _("Xã/phường này không thuộc tỉnh/thành đã chọn.")
-            )
+        if places.commune_outside_province(commune, province):
+            self.add_error("commune", places.COMMUNE_OUTSIDE_PROVINCE)
         return data
 
     def delivery(self) -> dict[int, str]:

@@ -143,10 +143,10 @@ class FulfilmentAction:
                 "order_closed",
             )
 
-    def is_available(self) -> bool:
-        """Whether the admin should offer this action's button now."""
+    def is_available(self, skip_permission_checks: bool = False) -> bool:
+        """Whether the action may be offered now (a button, a listed action)."""
         try:
-            self.check()
+            self.check(skip_permission_checks)
         except FulfilmentError:
             return False
         return True
@@ -316,10 +316,16 @@ ACTIONS: dict[str, type[FulfilmentAction]] = {
 }
 
 
-def available_actions(fulfilment: Fulfilment, user) -> list[FulfilmentAction]:
-    """The actions `user` may take on `fulfilment` now, in the order work happens."""
+def available_actions(
+    fulfilment: Fulfilment, user, *, skip_permission_checks: bool = False
+) -> list[FulfilmentAction]:
+    """The actions `user` may take on `fulfilment` now, in the order work happens.
+
+    With `skip_permission_checks`, the caller has already decided who may act
+    (the API, for a fulfilment of the token's own cooperative).
+    """
     actions = [ACTIONS[name](fulfilment, user=user) for name in ACTIONS]
-    return [action for action in actions if action.is_available()]
+    return [action for action in actions if action.is_available(skip_permission_checks)]
 
 
 # -- the plain functions the rest of the code calls --------------------------------

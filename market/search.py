@@ -7,18 +7,19 @@ so the same code runs on SQLite and PostgreSQL and pages are cut after ranking.
 """
 
 import difflib
-import unicodedata
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from producers.models import Cooperative
-from producers.text import fold_words
+from producers.text import (  # noqa: F401 - the query rule lives with folding
+    MAX_QUERY_LENGTH,
+    MAX_QUERY_WORDS,
+    Query,
+    fold_words,
+    parse_query,
+)
 
-MAX_QUERY_LENGTH = 100
-# More words than this add nothing but SQL: a buyer's query is a few words.
-MAX_QUERY_WORDS = 8
 VOCABULARY_CACHE_KEY = "market:search:vocabulary"
 VOCABULARY_TIMEOUT = 10 * 60
 VOCABULARY_MAX_NAMES = 5000
@@ -31,40 +32,6 @@ class Rank:
     NAME_STARTS_WITH_QUERY = 1
     ALL_WORDS_IN_NAME = 2
     ELSEWHERE = 3
-
-
-@dataclass(frozen=True)
-class Query:
-    """A cleaned query: the text as typed (cut to length) and its folded words."""
-
-    text: str
-    words: tuple[str, ...]
-    truncated: bool = False
-
-    @property
-    def folded(self) -> str:
-        return " ".join(self.words)
-
-    def __bool__(self) -> bool:
-        return bool(self.words)
-
-
-def _printable(text: str) -> str:
-    # Only letters, digits and combining marks can be part of a word; anything
-    # else (emoji, symbols, markup, control characters such as NUL, which
-    # PostgreSQL refuses) separates words. Folding emoji would search ":orange:".
-    return "".join(
-        char if unicodedata.category(char)[0] in "LNM" else " " for char in text
-    )
-
-
-def parse_query(raw: str | None) -> Query:
-    """Cut `raw` to MAX_QUERY_LENGTH characters and fold it into search words."""
-    raw = (raw or "").strip()
-    truncated = len(raw) > MAX_QUERY_LENGTH
-    text = raw[:MAX_QUERY_LENGTH].strip()
-    words = tuple(dict.fromkeys(fold_words(_printable(text))))[:MAX_QUERY_WORDS]
-    return Query(text=text, words=words, truncated=truncated)
 
 
 def _all_words(field: str, words) -> Q:

@@ -6,7 +6,11 @@ the package so a renamed unit is fixed by upgrading it, not by migrating rows.
 
 from functools import cache
 
+from django.utils.translation import gettext_lazy as _
 from vietnam_provinces import Province, Ward
+
+# What forms and the API say when a commune lies outside the chosen province.
+COMMUNE_OUTSIDE_PROVINCE = _("Xã/phường này không thuộc tỉnh/thành đã chọn.")
 
 
 @cache
@@ -55,6 +59,13 @@ def commune_name(code: int | None) -> str:
 def commune_province(code: int) -> int | None:
     entry = _commune_index().get(code)
     return entry[1] if entry else None
+
+
+def commune_outside_province(commune, province) -> bool:
+    """Whether both codes are given and the commune lies in another province."""
+    if not commune or not province:
+        return False
+    return commune_province(int(commune)) != int(province)
 
 
 def is_province(code: int) -> bool:

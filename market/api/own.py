@@ -15,14 +15,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from producers.api.base import (
     ApiValidationError,
     CooperativeToken,
     ErrorOut,
     Pages,
+    StrictSchema,
     token_cooperative,
+    token_user,
 )
 
 from .. import fulfilment as fulfilment_actions
@@ -39,16 +40,6 @@ class ConflictOut(ErrorOut):
         description="Lý do máy đọc được: already, illegal, awaiting_payment, "
         "order_closed, locked, stock_changed."
     )
-
-
-class StrictSchema(Schema):
-    # A misspelt field is an error, not silently ignored.
-    model_config = ConfigDict(extra="forbid")
-
-
-def token_user(request):
-    """Who the token's actions are recorded as: the person who created it."""
-    return request.auth.created_by
 
 
 def conflict(message, code: str):
@@ -274,14 +265,12 @@ class FulfilmentOut(Schema):
 
 def possible_actions(fulfilment: Fulfilment) -> list[str]:
     """The actions the fulfilment's state allows now (the token's cooperative's)."""
-    names = []
-    for name, action_class in fulfilment_actions.ACTIONS.items():
-        try:
-            action_class(fulfilment).check(skip_permission_checks=True)
-        except fulfilment_actions.FulfilmentError:
-            continue
-        names.append(name)
-    return names
+    return [
+        action.name
+        for action in fulfilment_actions.available_actions(
+            fulfilment, None, skip_permission_checks=True
+        )
+    ]
 
 
 class OwnFulfilmentFilters(Schema):
@@ -369,10 +358,8 @@ def move_own_fulfilment(
     elif action == "cancel":
         note = payload.reason.strip() or note
     action_class = fulfilment_actions.ACTIONS[action]
-    # The token reaches only its cooperative's fulfilments, so the admin's
-    # per-user permission check is replaced by this one.
-    if fulfilment.cooperative_id != request.auth.cooperative_id:
-        raise Http404
+    # _own_fulfilment found it among the token's cooperative's fulfilments:
+    # that is the permission check here, in place of the admin's per-user one.
     try:
         action_class(fulfilment, user=token_user(request), note=note).execute(
             skip_permission_checks=True

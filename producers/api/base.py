@@ -25,6 +25,7 @@ from ninja.pagination import PaginationBase
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.throttling import AnonRateThrottle, SimpleRateThrottle
+from pydantic import ConfigDict
 
 from ..models import ApiToken
 
@@ -252,6 +253,17 @@ class CooperativeToken(HttpBearer):
 def token_cooperative(request):
     """The cooperative the request's token belongs to."""
     return request.auth.cooperative
+
+
+def token_user(request):
+    """Who the token's actions are recorded as: the person who created it."""
+    return request.auth.created_by
+
+
+class StrictSchema(Schema):
+    """A request body in which a misspelt field is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class SettingsRate:

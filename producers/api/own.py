@@ -12,14 +12,12 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from pydantic import ConfigDict
 
 from ..lots import (
     RECORDABLE_STEPS,
@@ -28,16 +26,19 @@ from ..lots import (
     event_from_entry,
     normalise_lot_code,
 )
-from ..models import Cooperative, GrowingArea, Lot, TraceEvent, TraceEventInput
+from ..models import Cooperative, GrowingArea, Lot
+from ..trace_page import history_queryset
 from ..traceability import VIETNAM_OFFSET, EventInput, record_event
 from .base import (
     ApiValidationError,
     CooperativeToken,
     ErrorOut,
     Pages,
+    StrictSchema,
     token_cooperative,
+    token_user,
 )
-from .public import EventOut, LotSummary
+from .public import EventOut, LotSummary, lot_listing
 
 router = Router(tags=["cooperative"], auth=CooperativeToken())
 
@@ -62,11 +63,6 @@ def me(request):
 
 
 # -- helpers --------------------------------------------------------------------
-
-
-def token_user(request):
-    """Who the token's actions are recorded as: the person who created it."""
-    return request.auth.created_by
 
 
 def own_lot(cooperative: Cooperative, code: str) -> Lot:
@@ -108,11 +104,6 @@ def decimal_field(description: str):
     return Field(None, ge=0, max_digits=12, decimal_places=2, description=description)
 
 
-class StrictSchema(Schema):
-    # A misspelt field is an error, not silently ignored.
-    model_config = ConfigDict(extra="forbid")
-
-
 # -- lots -----------------------------------------------------------------------
 
 
@@ -149,12 +140,8 @@ class LotIn(StrictSchema):
 @paginate(Pages)
 def list_own_lots(request, filters: Query[OwnLotFilters]):
     """Every lot of the token's cooperative, the latest harvests first."""
-    lots = Lot.objects.filter(cooperative=token_cooperative(request)).select_related(
-        "cooperative", "growing_area"
-    )
-    if filters.status:
-        lots = lots.filter(status=filters.status)
-    return lots.order_by(F("harvest_date").desc(nulls_last=True), "-pk")
+    lots = Lot.objects.filter(cooperative=token_cooperative(request))
+    return lot_listing(lots, filters.status)
 
 
 @router.post(
@@ -306,19 +293,8 @@ def record_own_event(request, code: str, payload: EventIn):
                 for key, messages in error.message_dict.items()
             }
         ) from None
-    event = (
-        TraceEvent.objects.select_related("growing_area", "corrects")
-        .prefetch_related(
-            Prefetch(
-                "inputs",
-                queryset=TraceEventInput.objects.select_related(
-                    "lot", "lot__cooperative"
-                ),
-            ),
-            "evidence",
-        )
-        .get(pk=event.pk)
-    )
+    # Read back as the trace page reads its events.
+    event = history_queryset(lot).select_related("corrects").get(pk=event.pk)
     request.api_sequences = (
         {event.corrects_id: event.corrects.sequence} if event.corrects_id else {}
     )

@@ -30,16 +30,12 @@ from ..models import (
     Lot,
     TraceEvent,
 )
-from ..text import fold_words
+from ..text import parse_query
 from .base import ApiValidationError, ErrorOut, Pages
 
 router = Router(tags=["producers"])
 # The namespace the API is mounted under (market.api), for links between endpoints.
 API_NAMESPACE = "api_v1"
-
-# A query is a few words; more only add SQL (the catalogue's search cuts the same).
-MAX_QUERY_LENGTH = 100
-MAX_QUERY_WORDS = 8
 
 
 def _absolute(request, url: str | None) -> str | None:
@@ -220,24 +216,16 @@ class CooperativeOut(CooperativeSummary):
         return context["request"].build_absolute_uri(f"{path}?cooperative={obj.slug}")
 
 
-def _folded_words(raw: str | None) -> list[str]:
-    words = fold_words((raw or "")[:MAX_QUERY_LENGTH])
-    return list(dict.fromkeys(words))[:MAX_QUERY_WORDS]
-
-
 def _check_places(province: int | None, commune: int | None) -> None:
     errors = {}
     if province is not None and not places.is_province(province):
         errors["province"] = [_("Không có tỉnh/thành này.")]
     if commune is not None and not places.is_commune(commune):
         errors["commune"] = [_("Không có xã/phường này.")]
-    elif (
-        commune is not None
-        and province is not None
-        and "province" not in errors
-        and places.commune_province(commune) != province
+    elif "province" not in errors and places.commune_outside_province(
+        commune, province
     ):
-        errors["commune"] = [_("Xã/phường này không thuộc tỉnh/thành đã chọn.")]
+        errors["commune"] = [str(places.COMMUNE_OUTSIDE_PROVINCE)]
     if errors:
         raise ApiValidationError(errors, location="query")
 
@@ -261,7 +249,7 @@ def list_cooperatives(request, filters: Query[CooperativeFilters]):
         cooperatives = cooperatives.filter(province_code=filters.province)
     if filters.commune is not None:
         cooperatives = cooperatives.filter(commune_code=filters.commune)
-    words = _folded_words(filters.q)
+    words = parse_query(filters.q).words
     if not words:
         return cooperatives.order_by("-is_verified", "name", "pk")
     return cooperatives.matching(words).order_by(
@@ -498,7 +486,7 @@ class LotOut(LotSummary):
 @paginate(Pages)
 def list_lots(request, filters: Query[LotFilters]):
     """Lots with a public trace page, the latest harvests first."""
-    lots = Lot.objects.select_related("cooperative", "growing_area")
+    lots = Lot.objects.all()
     if filters.cooperative:
         cooperative = Cooperative.objects.filter(slug=filters.cooperative).first()
         if cooperative is None:
@@ -506,8 +494,14 @@ def list_lots(request, filters: Query[LotFilters]):
                 {"cooperative": [_("Không có hợp tác xã này.")]}, location="query"
             )
         lots = lots.filter(cooperative=cooperative)
-    if filters.status:
-        lots = lots.filter(status=filters.status)
+    return lot_listing(lots, filters.status)
+
+
+def lot_listing(lots, status: str | None = None):
+    """Lots as the lists show them: one status or all, the latest harvests first."""
+    lots = lots.select_related("cooperative", "growing_area")
+    if status:
+        lots = lots.filter(status=status)
     return lots.order_by(F("harvest_date").desc(nulls_last=True), "-pk")
 
 
