@@ -27,6 +27,15 @@ def set_language(request):
         return django_set_language(request)
 
 
+def health(request):
+    """A bare "ok": the load balancer's health check and the benchmark's ceiling.
+
+    It touches no database, session or template, so it measures what the server
+    set-up itself costs per request (docs/performance.md).
+    """
+    return HttpResponse("ok", content_type="text/plain")
+
+
 # Addresses search engines have no business in: the admin and a buyer's own pages,
 # in Vietnamese (no prefix) and English.
 ROBOTS_DISALLOW = ["/admin/", "/gio-hang/", "/thanh-toan/", "/tai-khoan/", "/don-hang/"]

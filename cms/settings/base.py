@@ -171,6 +171,13 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 MARKET_CATALOGUE_PAGE_SIZE = 24
 
+# Anonymous page cache (cms/page_cache.py, docs/performance.md): how long a
+# rendered page may be served from the cache; 0 switches the cache off. Changes
+# to products, stock, prices, lots and pages invalidate it at once.
+MARKET_PAGE_CACHE_SECONDS = int(os.environ.get("MARKET_PAGE_CACHE_SECONDS", "300"))
+# How long a CDN in front may keep a public page (Cache-Control s-maxage).
+MARKET_CDN_CACHE_SECONDS = int(os.environ.get("MARKET_CDN_CACHE_SECONDS", "60"))
+
 # The JSON API (docs/api.md): open reads for any site (CORS), writes with a
 # cooperative's token; requests per minute per address and per token.
 MARKET_API_PREFIX = "/api/"
