@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
-.PHONY: run test test-postgres setup demo lint format messages clean
+.PHONY: run test test-postgres setup demo lint format messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: setup
 
 test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+## Benchmark the site under gunicorn on PostgreSQL and Redis (docs/performance.md).
+## Options go in BENCH_ARGS: make bench BENCH_ARGS="--page-cache off --duration 5"
+bench: setup
+	$(BIN)/python -c "import pyinstrument" 2>/dev/null || $(BIN)/pip install --quiet -e ".[dev,postgres,bench]"
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
