@@ -75,12 +75,17 @@ def executable() -> str:
 
 
 def command(
-    base_url: str, paths_file: Path, *, connections: int, seconds: float
+    base_url: str,
+    paths_file: Path,
+    *,
+    connections: int,
+    seconds: float,
+    program: str = "wrk",
 ) -> list[str]:
     """The wrk command line: one thread for a single connection, two otherwise."""
     threads = 1 if connections == 1 else 2
     return [
-        executable(),
+        program,
         f"--threads={threads}",
         f"--connections={connections}",
         f"--duration={max(1, round(seconds))}s",
@@ -97,7 +102,13 @@ def run(
 ) -> WrkResult:
     """Drive the addresses in `paths_file` at `connections` for `seconds`."""
     finished = subprocess.run(
-        command(base_url, paths_file, connections=connections, seconds=seconds),
+        command(
+            base_url,
+            paths_file,
+            connections=connections,
+            seconds=seconds,
+            program=executable(),
+        ),
         capture_output=True,
         text=True,
         check=False,
