@@ -6,6 +6,7 @@ The catalogue page, the search page and any future JSON API call
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,6 +30,11 @@ from .money import format_vnd
 
 # Stock at or below this shows "only a few left" (unless settings say otherwise).
 DEFAULT_LOW_STOCK_THRESHOLD = 10
+# A listing counts its matches up to this many (unless settings say otherwise)
+# and says "more than ..." beyond: counting every one of the 27,000 products a
+# broad search like "che" finds costs more than showing the page, and nobody
+# pages past the first few dozen pages.
+DEFAULT_COUNT_LIMIT = 2000
 
 
 def filter_products(
@@ -48,6 +54,44 @@ def filter_products(
     return filterset.qs, filterset
 
 
+class CataloguePaginator(Paginator):
+    """Pages of a product listing, in a few cheap queries however many match.
+
+    `count` stops at `count_limit` (`capped` then says more match), so a broad
+    search does not count every product it finds. A page reads its ids first,
+    then the products with those ids: the ids come from an index alone (see
+    Product.Meta.indexes), and only the page's rows are read in full with what
+    a product card needs, even for page 50.
+    """
+
+    def __init__(self, object_list, per_page, *, count_limit: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_limit = count_limit
+
+    @cached_property
+    def _counted(self) -> int:
+        # One more than the limit, to tell "exactly the limit" from "more".
+        return self.object_list.order_by()[: self.count_limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.count_limit)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.count_limit
+
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list.values_list("pk", flat=True))
+        found = {
+            product.pk: product
+            for product in self.object_list.order_by().filter(pk__in=ids)
+        }
+        # A product unpublished between the two queries is left out.
+        products = [found[pk] for pk in ids if pk in found]
+        return Page(products, number, paginator)
+
+
 def paginate(
     queryset: QuerySet, raw_page: str | None, per_page: int | None = None
 ) -> tuple[Page, str | None]:
@@ -57,7 +101,13 @@ def paginate(
     page: a stale or edited link still shows products, never an error.
     """
     per_page = per_page or settings.MARKET_CATALOGUE_PAGE_SIZE
-    paginator = Paginator(queryset, per_page)
+    paginator = CataloguePaginator(
+        queryset,
+        per_page,
+        count_limit=getattr(
+            settings, "MARKET_CATALOGUE_COUNT_LIMIT", DEFAULT_COUNT_LIMIT
+        ),
+    )
     raw_page = (raw_page or "").strip()
     if not raw_page:
         return paginator.page(1), None
@@ -146,7 +196,8 @@ def active_filters(filterset: ProductFilterSet, params) -> list[ActiveFilter]:
         elif hasattr(fields[name], "choices") and not hasattr(value, "pk"):
             shown = str(dict(fields[name].choices).get(value, value))
         else:
-            shown = getattr(value, "name", str(value))
+            # Not getattr's default: str() of a subcategory reads its parent.
+            shown = value.name if hasattr(value, "name") else str(value)
         remaining = params.copy() if hasattr(params, "copy") else dict(params)
         for key in (name, "page"):
             remaining.pop(key, None)

@@ -7,13 +7,18 @@ user input.
 """
 
 import re
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from html import escape
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
@@ -28,6 +33,12 @@ from .models import Category, Product
 MAX_AMOUNT = 10**13
 # Longest value kept from any parameter; slugs and codes are far shorter.
 MAX_PARAM_LENGTH = 200
+
+CHOICES_CACHE_KEY = "market:filters:choices"
+# Saving or deleting a category or cooperative clears the cache at once (see
+# the receivers below); the timeout bounds a change made where they are not
+# connected, such as a bulk update.
+CHOICES_TIMEOUT = 5 * 60
 
 
 class Sort:
@@ -83,6 +94,119 @@ def sanitise_params(data) -> dict[str, str]:
 def _by_folded_name(choices):
     # Sorted as Vietnamese readers scan a list: "Đồng Nai" among the D's.
     return sorted(choices, key=lambda choice: fold(choice[1]))
+
+
+# The place names are fixed data, so each sorted list is made once a process.
+@lru_cache
+def _provinces_by_name():
+    return _by_folded_name(places.province_choices())
+
+
+@lru_cache
+def _communes_by_name(province_code: int):
+    return _by_folded_name(places.commune_choices(province_code))
+
+
+class QuickSelect(forms.Select):
+    """A select written out in Python, with the markup of forms.Select.
+
+    Django renders each option through a template: for the hundreds of
+    cooperatives and communes of a province that alone took 35 ms a page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = set(self.format_value(value))
+        attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        parts = [f"<select{_attributes(attrs)}>"]
+        has_selected = False
+        for group_value, group_label in self.choices:
+            grouped = isinstance(group_label, list | tuple)
+            if grouped:
+                parts.append(f'<optgroup label="{escape(str(group_value))}">')
+            for option_value, option_label in (
+                group_label if grouped else [(group_value, group_label)]
+            ):
+                option_value = "" if option_value is None else str(option_value)
+                is_selected = not has_selected and option_value in selected
+                has_selected |= is_selected
+                parts.append(
+                    f'<option value="{escape(option_value)}"'
+                    f"{' selected' if is_selected else ''}>"
+                    f"{escape(str(option_label))}</option>"
+                )
+            if grouped:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped
+
+
+def _attributes(attrs) -> str:
+    """Attributes as Django's attrs.html writes them: True bare, False left out."""
+    return "".join(
+        f" {escape(name)}"
+        if value is True
+        else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the catalogue's selects offer, read in one go and cached.
+
+    Only the options shown are cached: a submitted category or cooperative is
+    still looked up in the database, so a stale list never filters wrongly.
+    """
+
+    # Category objects in tree order (categories_in_tree_order).
+    categories: tuple
+    # (slug, name) of every cooperative, by name.
+    cooperatives: tuple[tuple[str, str], ...]
+    # The provinces where cooperatives are.
+    province_codes: tuple[int, ...]
+
+    @property
+    def root_categories(self) -> list:
+        return [category for category in self.categories if category.parent_id is None]
+
+
+def filter_choices() -> FilterChoices:
+    """The catalogue's select options, from the cache when they are there."""
+    choices = cache.get(CHOICES_CACHE_KEY)
+    if choices is None:
+        choices = FilterChoices(
+            categories=tuple(categories_in_tree_order()),
+            cooperatives=tuple(
+                Cooperative.objects.order_by("name", "pk").values_list("slug", "name")
+            ),
+            province_codes=tuple(
+                sorted(
+                    Cooperative.objects.order_by()
+                    .values_list("province_code", flat=True)
+                    .distinct()
+                )
+            ),
+        )
+        cache.set(CHOICES_CACHE_KEY, choices, CHOICES_TIMEOUT)
+    return choices
+
+
+def _forget_choices(**kwargs):
+    cache.delete(CHOICES_CACHE_KEY)
+
+
+# Connected where the cache is defined: this module is loaded with the site's
+# URLs and API, so in every process that serves pages or edits these models.
+for _model in (Category, Cooperative):
+    post_save.connect(
+        _forget_choices, sender=_model, dispatch_uid=f"choices-saved-{_model.__name__}"
+    )
+    post_delete.connect(
+        _forget_choices,
+        sender=_model,
+        dispatch_uid=f"choices-deleted-{_model.__name__}",
+    )
 
 
 class AmountField(forms.CharField):
@@ -169,6 +293,20 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.notices: list[str] = []
+        # The selects show options from the cache, read only if the form is
+        # shown; a submitted value is still looked up in the field's queryset.
+        category, cooperative = self.fields["category"], self.fields["cooperative"]
+        category.widget.choices = lambda: [
+            ("", category.empty_label),
+            *(
+                (c.slug, category.label_from_instance(c))
+                for c in filter_choices().categories
+            ),
+        ]
+        cooperative.widget.choices = lambda: [
+            ("", cooperative.empty_label),
+            *filter_choices().cooperatives,
+        ]
 
     def clean_q(self):
         query = search.parse_query(self.cleaned_data.get("q"))
@@ -209,6 +347,7 @@ class ProductFilterSet(django_filters.FilterSet):
         method="filter_category",
         empty_label=_("Tất cả danh mục"),
         error_messages={"invalid_choice": _("Không có danh mục này.")},
+        widget=QuickSelect,
     )
     cooperative = django_filters.ModelChoiceFilter(
         label=_("Hợp tác xã"),
@@ -216,18 +355,21 @@ class ProductFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Tất cả hợp tác xã"),
         error_messages={"invalid_choice": _("Không có hợp tác xã này.")},
+        widget=QuickSelect,
     )
     province = django_filters.ChoiceFilter(
         label=_("Tỉnh/thành"),
         field_name="cooperative__province_code",
         empty_label=_("Mọi tỉnh/thành"),
         error_messages={"invalid_choice": _("Không có tỉnh/thành này.")},
+        widget=QuickSelect,
     )
     commune = django_filters.ChoiceFilter(
         label=_("Xã/phường"),
         field_name="cooperative__commune_code",
         empty_label=_("Mọi xã/phường"),
         error_messages={"invalid_choice": _("Không có xã/phường này.")},
+        widget=QuickSelect,
     )
     certification = django_filters.ChoiceFilter(
         label=_("Chứng nhận còn hiệu lực"),
@@ -235,6 +377,7 @@ class ProductFilterSet(django_filters.FilterSet):
         method="filter_certification",
         empty_label=_("Bất kỳ"),
         error_messages={"invalid_choice": _("Không có loại chứng nhận này.")},
+        widget=QuickSelect,
     )
     ocop = django_filters.ChoiceFilter(
         label=_("Hạng OCOP"),
@@ -243,6 +386,7 @@ class ProductFilterSet(django_filters.FilterSet):
         lookup_expr="gte",
         empty_label=_("Bất kỳ"),
         error_messages={"invalid_choice": _("Hạng OCOP là 3, 4 hoặc 5 sao.")},
+        widget=QuickSelect,
     )
     price_min = AmountFilter(
         label=_("Giá từ (đồng)"), field_name="price", lookup_expr="gte"
@@ -259,6 +403,7 @@ class ProductFilterSet(django_filters.FilterSet):
         method=lambda queryset, name, value: queryset,
         empty_label=None,
         error_messages={"invalid_choice": _("Không có cách sắp xếp này.")},
+        widget=QuickSelect,
     )
 
     class Meta:
@@ -286,30 +431,30 @@ class ProductFilterSet(django_filters.FilterSet):
 
     @cached_property
     def _province_choices(self):
-        return _by_folded_name(places.province_choices())
+        return _provinces_by_name()
 
     @cached_property
     def _commune_choices(self):
         # Only provinces where cooperatives are: the whole country has thousands
         # of communes, far too many for a select on a phone.
-        provinces = sorted(
-            Cooperative.objects.order_by()
-            .values_list("province_code", flat=True)
-            .distinct()
-        )
+        provinces = filter_choices().province_codes
         if len(provinces) == 1:
-            return _by_folded_name(places.commune_choices(provinces[0]))
+            return _communes_by_name(provinces[0])
         return [
-            (places.province_name(code), _by_folded_name(places.commune_choices(code)))
-            for code in provinces
+            (places.province_name(code), _communes_by_name(code)) for code in provinces
         ]
 
     def filter_q(self, queryset, name, value):
         return search.search_products(queryset, value)
 
     def filter_category(self, queryset, name, category):
-        # A parent category stands for itself and all its children.
-        return queryset.filter(Q(category=category) | Q(category__parent=category))
+        # A parent category stands for itself and all its children (the tree
+        # has two levels). The ids are listed rather than the parent joined, so
+        # the (category, ...) indexes serve the filter and the order together.
+        ids = [category.pk]
+        if category.parent_id is None:
+            ids += category.children.values_list("pk", flat=True)
+        return queryset.filter(category_id__in=ids)
 
     def filter_certification(self, queryset, name, kind):
         today = timezone.localdate()

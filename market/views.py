@@ -21,8 +21,9 @@ from .catalogue import (
     related_products,
     stock_status,
 )
+from .filters import filter_choices
 from .images import SHARE_IMAGE
-from .models import Category, Product
+from .models import Product
 
 SCHEMA_AVAILABILITY = {
     True: "https://schema.org/InStock",
@@ -45,7 +46,7 @@ def _listing_context(request, listing: Listing) -> dict:
         ),
         "filter_messages": listing.messages,
         "active_filters": chips,
-        "categories": Category.objects.filter(parent=None),
+        "categories": filter_choices().root_categories,
         "current_category": category,
     }
 

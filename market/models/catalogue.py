@@ -82,6 +82,33 @@ class Category(models.Model):
                 )
 
 
+class SortIndex(models.Index):
+    """An index in the order a listing sorts by, "NULLS LAST" included.
+
+    PostgreSQL puts NULL first in a descending index unless told otherwise, so
+    "newest first, never published last" is read from an index only if it
+    says DESC NULLS LAST. SQLite always sorts NULL lowest, which is that same
+    order, and refuses the words in an index: there they are left out.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = self.clone()
+            index.expressions = tuple(
+                models.OrderBy(expression.expression, descending=expression.descending)
+                if isinstance(expression, models.OrderBy)
+                and (
+                    expression.nulls_last
+                    if expression.descending
+                    else expression.nulls_first
+                )
+                else expression
+                for expression in self.expressions
+            )
+        return models.Index.create_sql(index, model, schema_editor, using, **kwargs)
+
+
 class Unit(models.TextChoices):
     KG = "kg", _("kg")
     GRAM_500 = "500g", _("gói 500 g")
@@ -214,10 +241,57 @@ class Product(
         verbose_name = _("sản phẩm")
         verbose_name_plural = _("sản phẩm")
         ordering = ["-first_published_at", "-pk"]
+        # The public catalogue's orders (market.filters.ORDERINGS), over published
+        # products only, each ending in the pk like the ORDER BY does. A listing
+        # reads a page's ids first (market.catalogue.CataloguePaginator): on
+        # PostgreSQL the INCLUDE columns let the common filters (category,
+        # cooperative and its place, OCOP, price) be checked in the index, so
+        # even page 50 is an index-only scan. Stock is left out on purpose: it
+        # changes with every order, and an indexed column would make each of
+        # those updates rewrite every index. Search has trigram indexes on
+        # PostgreSQL (migration 0007); docs/performance.md has the plans.
         indexes = [
-            models.Index(fields=["live", "category"]),
-            models.Index(fields=["live", "price"]),
-            models.Index(fields=["live", "-first_published_at"]),
+            SortIndex(
+                models.F("first_published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="product_live_newest_idx",
+                condition=models.Q(live=True),
+                include=["category", "cooperative", "ocop_stars", "price"],
+            ),
+            models.Index(
+                fields=["price", "id"],
+                name="product_live_price_idx",
+                condition=models.Q(live=True),
+                include=["category", "cooperative", "ocop_stars"],
+            ),
+            models.Index(
+                fields=["search_name", "id"],
+                name="product_live_name_idx",
+                condition=models.Q(live=True),
+                include=["category", "cooperative", "ocop_stars", "price"],
+            ),
+            SortIndex(
+                models.F("category"),
+                models.F("first_published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="product_live_cat_newest_idx",
+                condition=models.Q(live=True),
+                include=["cooperative", "ocop_stars", "price"],
+            ),
+            models.Index(
+                fields=["category", "price", "id"],
+                name="product_live_cat_price_idx",
+                condition=models.Q(live=True),
+                include=["cooperative", "ocop_stars"],
+            ),
+            # Suggestions when a search finds nothing (market.search.popular_products).
+            SortIndex(
+                models.F("ocop_stars").desc(nulls_last=True),
+                models.F("first_published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="product_live_popular_idx",
+                condition=models.Q(live=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,121 @@
+"""Indexes for the public catalogue at province scale (docs/performance.md).
+
+B-tree indexes, on both databases, for each order the catalogue offers, over
+published products; they replace the earlier (live, ...) indexes, which could
+not serve "newest first" (NULLS LAST) or any order ending in the pk.
+
+On PostgreSQL, trigram (pg_trgm) GIN indexes on the folded search text let
+`LIKE '%word%'` (market.search) find matches from an index instead of reading
+every product. SQLite runs the same queries without them.
+"""
+
+from django.db import migrations, models
+
+import market.models.catalogue
+
+# (index name, column): each over published products, as search only reads those.
+TRIGRAM_INDEXES = [("product_search_text_trgm", "search_text")]
+
+
+def create_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    # pg_trgm is a trusted extension: the database owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    table = schema_editor.quote_name(apps.get_model("market", "Product")._meta.db_table)
+    for name, column in TRIGRAM_INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} ON {table} "
+            f"USING gin ({schema_editor.quote_name(column)} gin_trgm_ops) WHERE live"
+        )
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    # The extension stays: other databases objects may have come to use it.
+    for name, _column in TRIGRAM_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("market", "0006_product_import")]
+
+    operations = [
+        migrations.RemoveIndex(
+            model_name="product", name="market_prod_live_bb0b95_idx"
+        ),
+        migrations.RemoveIndex(
+            model_name="product", name="market_prod_live_a3aeaa_idx"
+        ),
+        migrations.RemoveIndex(
+            model_name="product", name="market_prod_live_5bb5e2_idx"
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=market.models.catalogue.SortIndex(
+                models.OrderBy(
+                    models.F("first_published_at"), descending=True, nulls_last=True
+                ),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("live", True)),
+                include=("category", "cooperative", "ocop_stars", "price"),
+                name="product_live_newest_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("live", True)),
+                fields=["price", "id"],
+                include=("category", "cooperative", "ocop_stars"),
+                name="product_live_price_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("live", True)),
+                fields=["search_name", "id"],
+                include=("category", "cooperative", "ocop_stars", "price"),
+                name="product_live_name_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=market.models.catalogue.SortIndex(
+                models.F("category"),
+                models.OrderBy(
+                    models.F("first_published_at"), descending=True, nulls_last=True
+                ),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("live", True)),
+                include=("cooperative", "ocop_stars", "price"),
+                name="product_live_cat_newest_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("live", True)),
+                fields=["category", "price", "id"],
+                include=("cooperative", "ocop_stars"),
+                name="product_live_cat_price_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
+            index=market.models.catalogue.SortIndex(
+                models.OrderBy(
+                    models.F("ocop_stars"), descending=True, nulls_last=True
+                ),
+                models.OrderBy(
+                    models.F("first_published_at"), descending=True, nulls_last=True
+                ),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("live", True)),
+                name="product_live_popular_idx",
+            ),
+        ),
+        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
+    ]
