@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    "django_tasks_db",
     "ninja",
     "corsheaders",
     "django.contrib.admin",
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it sees the visitor's address, not the proxy's.
+    "cms.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -132,19 +135,62 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploads (Wagtail images and their renditions, documents, trace evidence) go to
+# an S3-compatible bucket when one is named, so every app server sees the same
+# files (docs/deploy.md). Credentials are read by boto3 itself: AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY, or the machine's role.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            # MinIO, Ceph or a provider's S3 endpoint; empty for Amazon S3.
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # "path" for servers without a wildcard DNS name per bucket.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # A CDN or the bucket's public host name, used in media URLs.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Everything uploaded is public (photos, trace evidence): plain URLs
+            # that browsers and CDNs can cache, and no name is ever reused.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
 
 # Uploads are bounded before they reach Pillow.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# One process needs no other service: a memory cache of its own and sessions in
+# the database. Several app servers share REDIS_URL (docs/deploy.md): the page
+# cache and its invalidation, API rate-limit counts, and sessions read from
+# Redis. Sessions are written to the database too ("cached_db"), so flushing or
+# losing the cache logs nobody out and empties no guest's cart (market/cart.py
+# keeps it in the session).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
+if redis_url := os.environ.get("REDIS_URL"):
+    cache_key_prefix = os.environ.get("CACHE_KEY_PREFIX", "nsa")
+    # Fail fast when Redis is unreachable instead of holding a worker.
+    redis_options = {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": cache_key_prefix,
+            "OPTIONS": redis_options,
+        },
+        "sessions": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"{cache_key_prefix}:sessions",
+            "OPTIONS": redis_options,
+        },
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -156,7 +202,26 @@ WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 # English translation under /en/ (cms/urls.py i18n_patterns).
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin's search (pages, products, cooperatives, images, documents): the
+# database's own full text search, PostgreSQL's on PostgreSQL and FTS5 on SQLite.
+# The "simple" configuration only folds case: English stemming and stop words
+# would drop Vietnamese words ("An" in "Nghệ An"). WAGTAILSEARCH_URL moves it to
+# an OpenSearch or Elasticsearch cluster (docs/deploy.md).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "simple",
+    }
+}
+if search_url := os.environ.get("WAGTAILSEARCH_URL"):
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": os.environ.get(
+            "WAGTAILSEARCH_BACKEND", "wagtail.search.backends.opensearch3"
+        ),
+        "URLS": search_url.split(","),
+        "INDEX_PREFIX": os.environ.get("WAGTAILSEARCH_INDEX_PREFIX", "nsa_"),
+        "TIMEOUT": 5,
+    }
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
@@ -187,6 +252,12 @@ MARKET_API_RATES = {
     "anonymous": os.environ.get("MARKET_API_RATE_ANONYMOUS", "120/m"),
     "token": os.environ.get("MARKET_API_RATE_TOKEN", "600/m"),
 }
+# How many reverse proxies stand in front of the app servers, each appending to
+# X-Forwarded-For (cms/proxy.py, docs/deploy.md); 0: REMOTE_ADDR is the visitor.
+MARKET_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# The API's rate limits count per REMOTE_ADDR, which the line above makes right;
+# django-ninja must not read X-Forwarded-For itself, which visitors can forge.
+NINJA_NUM_PROXIES = 0
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -227,8 +298,10 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_MIN_AMOUNT_VND = int(os.environ.get("STRIPE_MIN_AMOUNT_VND", "13000"))
 STRIPE_MAX_AMOUNT_VND = int(os.environ.get("STRIPE_MAX_AMOUNT_VND", "99999999"))
 
-# Background work (django-tasks): run at once by default; production names a
-# worker backend in TASKS_BACKEND.
+# Background work (django-tasks): run at once, in the request, by default.
+# Production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs
+# `manage.py db_worker` (docs/deploy.md): tasks are rows in the database, so any
+# app server queues them and any worker runs them.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
