@@ -97,7 +97,8 @@ def table(results: dict, previous: dict | None = None) -> str:
             "",
             f"Page cache {setup['page_cache']}: {options['workers']} gunicorn "
             f"sync workers, {options['seconds']:g} s per run, "
-            f"{results['machine']['cpus']} CPUs",
+            f"{results['machine']['cpus']} CPUs (load average at start "
+            f"{results['machine']['load_average'][0]:.1f})",
             _line([title for title, _w, _a in columns], columns),
         ]
         for scenario in setup["scenarios"]:

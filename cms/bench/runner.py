@@ -56,6 +56,8 @@ def machine() -> dict:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "git_commit": _git_commit(),
+        # Other work on the machine skews the numbers: this says how much.
+        "load_average": os.getloadavg(),
     }
 
 
@@ -150,6 +152,7 @@ class Runner:
         for cache in options.page_cache:
             results["setups"].append(self.setup(cache, prepared["scenarios"]))
         results["finished_at"] = datetime.now(UTC).isoformat()
+        results["machine"]["load_average_at_end"] = os.getloadavg()
         return results
 
     def setup(self, cache: str, chosen: list[dict]) -> dict:

@@ -240,13 +240,16 @@ def checkout_products(count: int = 20) -> list[Product]:
     return list(Product.objects.filter(pk__in=chosen).order_by("pk"))
 
 
-def checkout_stock(index: int) -> int:
-    """The stock the checkout scenario gives its `index`-th product: 4, 8, 12…
+# The checkout scenario's first products get 1, 2, … units: buyers race for
+# the last ones, they sell out within seconds and later buyers meet "sold
+# out". The others get plenty, so the run measures orders, not an empty shop.
+SCARCE_PRODUCTS = 5
+PLENTY = 1000
 
-    The first few sell out within seconds at twenty buyers, so buyers who come
-    later meet "sold out"; the last ones last the whole run.
-    """
-    return 4 * (index + 1)
+
+def checkout_stock(index: int) -> int:
+    """The stock the checkout scenario gives its `index`-th product."""
+    return index + 1 if index < SCARCE_PRODUCTS else PLENTY
 
 
 def set_checkout_stock(products: list[Product]) -> list[dict]:
