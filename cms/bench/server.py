@@ -56,12 +56,14 @@ def environment(target: Target, *, page_cache: bool) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=target.database_url,
         REDIS_URL=target.redis_url,
+        # Its own keys, even in a Redis database shared with something else.
+        CACHE_KEY_PREFIX="bench",
         # Connections stay open between requests, as in production.
         DB_CONN_MAX_AGE="600",
         MARKET_PAGE_CACHE_SECONDS=str(PAGE_CACHE_SECONDS if page_cache else 0),
         MARKET_API_RATE_ANONYMOUS=API_RATE,
-        # Order e-mails are rendered (their cost is part of checkout) but sent
-        # nowhere: there is no mail server here.
+        # Tasks run in the request (TASKS_BACKEND's default), so order e-mails
+        # are rendered there, and sent nowhere: there is no mail server here.
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         PYTHONUNBUFFERED="1",
     )
