@@ -124,52 +124,15 @@ class RoundFailed(Exception):
 
 
 class Buyer:
-    """One visitor: a cookie jar and requests that look like a browser's.
+    """One visitor's round of buying, over whatever `request` sends through."""
 
-    The site's production settings mark cookies Secure and check the origin of
-    POSTs made over HTTPS; the buyer sends `X-Forwarded-Proto: https` as the
-    TLS proxy in front of gunicorn would, with a matching Origin.
-    """
-
-    def __init__(self, host: str, port: int, email: str, rng: random.Random):
-        self.host, self.port, self.email, self.rng = host, port, email, rng
-        self.origin = f"https://{host}:{port}"
-        self.cookies: dict[str, str] = {}
+    def __init__(self, email: str, rng: random.Random):
+        self.email, self.rng = email, rng
         self.requests = 0
 
     def request(self, method: str, path: str, data: dict | None = None) -> Response:
-        headers = {
-            "Host": f"{self.host}:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "User-Agent": "cms-bench-checkout",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if data is not None:
-            body = urlencode(data).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = self.origin
-            headers["Referer"] = self.origin + path
-        connection = http.client.HTTPConnection(
-            self.host, self.port, timeout=REQUEST_TIMEOUT
-        )
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            answer = connection.getresponse()
-            text = answer.read().decode("utf-8", "replace")
-            for cookie in answer.headers.get_all("Set-Cookie") or []:
-                name, _, rest = cookie.partition("=")
-                value = rest.split(";", 1)[0]
-                if value.strip('"'):
-                    self.cookies[name.strip()] = value
-                else:
-                    self.cookies.pop(name.strip(), None)
-        finally:
-            connection.close()
-        self.requests += 1
-        location = answer.headers.get("Location", "")
-        return Response(answer.status, urlsplit(location).path, text)
+        """Send a GET, or a POST of form `data`, keeping the visitor's cookies."""
+        raise NotImplementedError
 
     def sold_out_on_cart_page(self, what: str) -> str:
         """ "sold_out" if the cart page says the product ran out, else fail."""
@@ -220,6 +183,55 @@ class Buyer:
         return "order", seconds
 
 
+class HttpBuyer(Buyer):
+    """A buyer talking HTTP to the server, its cookies in a jar of its own.
+
+    The site's production settings mark cookies Secure and check the origin of
+    POSTs made over HTTPS; the buyer sends `X-Forwarded-Proto: https` as the
+    TLS proxy in front of gunicorn would, with a matching Origin.
+    """
+
+    def __init__(self, host: str, port: int, email: str, rng: random.Random):
+        super().__init__(email, rng)
+        self.host, self.port = host, port
+        self.origin = f"https://{host}:{port}"
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, data: dict | None = None) -> Response:
+        headers = {
+            "Host": f"{self.host}:{self.port}",
+            "X-Forwarded-Proto": "https",
+            "User-Agent": "cms-bench-checkout",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=REQUEST_TIMEOUT
+        )
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            answer = connection.getresponse()
+            text = answer.read().decode("utf-8", "replace")
+            for cookie in answer.headers.get_all("Set-Cookie") or []:
+                name, _, rest = cookie.partition("=")
+                value = rest.split(";", 1)[0]
+                if value.strip('"'):
+                    self.cookies[name.strip()] = value
+                else:
+                    self.cookies.pop(name.strip(), None)
+        finally:
+            connection.close()
+        self.requests += 1
+        location = answer.headers.get("Location", "")
+        return Response(answer.status, urlsplit(location).path, text)
+
+
 def run(
     host: str,
     port: int,
@@ -237,7 +249,7 @@ def run(
     def shop(number: int) -> None:
         rng = random.Random(seed + number)
         while time.monotonic() < deadline:
-            buyer = Buyer(host, port, email, rng)
+            buyer = HttpBuyer(host, port, email, rng)
             try:
                 outcome, checkout_seconds = buyer.buy(rng.choice(products))
             except RoundFailed as error:

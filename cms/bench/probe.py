@@ -10,23 +10,27 @@ answer to JSON files:
     stock      give the checkout scenario's products a known stock
     verify     after the checkout run: no oversell; put the stock back
     queries    database queries per request, one request per address
-    profile    a scenario's addresses under pyinstrument, HTML and text reports
+    profile    a scenario under pyinstrument, HTML and text reports
 
 Exit status 3 with a message on stderr means "refused" (no seeded data, no
 database): the runner shows the message as it is.
 """
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import Refused
 
 REFUSED = 3
 # Addresses per scenario the query count and the profile use (evenly spread).
 SAMPLE = 20
+# Products the checkout profile buys, as the load run does.
+CHECKOUT_PRODUCTS = 20
 
 
 def prepare(names: list[str]) -> dict:
@@ -168,8 +172,52 @@ def queries(scenario_list: list[dict]) -> dict:
     return answer
 
 
-def profile(scenario: dict, out: Path, seconds: float) -> dict:
-    """Request the scenario's addresses in a loop for `seconds` under pyinstrument."""
+def _page_steps(scenario: dict):
+    """One request of the scenario's addresses per step, after a warming pass."""
+    from .scenarios import spread
+
+    client = _client()
+    paths = spread(scenario["paths"], SAMPLE)
+    for path in paths:
+        client.get(path)
+    return lambda number: client.get(paths[number % len(paths)])
+
+
+def _checkout_steps(products: list[dict], email: str):
+    """One checkout buyer's round per step, in process, after a first round."""
+    import random
+
+    from .checkout import Buyer, Response, RoundFailed
+
+    class ClientBuyer(Buyer):
+        def __init__(self, rng):
+            super().__init__(email, rng)
+            self.client = _client()
+
+        def request(self, method, path, data=None):
+            if data is None:
+                response = self.client.get(path)
+            else:
+                response = self.client.post(path, data)
+            self.requests += 1
+            location = urlsplit(response.get("Location", "")).path
+            return Response(response.status_code, location, response.content.decode())
+
+    rng = random.Random(2027)
+
+    def step(number):
+        # The profile is the point here; the load run counts the errors.
+        with contextlib.suppress(RoundFailed):
+            ClientBuyer(rng).buy(rng.choice(products))
+
+    step(0)
+    return step
+
+
+def profile(scenario: dict, out: Path, seconds: float, email: str) -> dict:
+    """The scenario in a loop for `seconds` under pyinstrument: a request of its
+    addresses per step, or for checkout a buyer's round (with the products'
+    stock set and, afterwards, checked and put back as in the load run)."""
     try:
         from pyinstrument import Profiler
     except ImportError as error:
@@ -177,26 +225,30 @@ def profile(scenario: dict, out: Path, seconds: float) -> dict:
             "pyinstrument is not installed: pip install -e '.[bench]'"
         ) from error
 
-    from .scenarios import spread
+    from .scenarios import CHECKOUT
 
-    client = _client()
-    paths = spread(scenario["paths"], SAMPLE)
-    for path in paths:
-        client.get(path)
+    products = None
+    if scenario["name"] == CHECKOUT:
+        products = set_stock(CHECKOUT_PRODUCTS)["products"]
+        step = _checkout_steps(products, email)
+    else:
+        step = _page_steps(scenario)
     profiler = Profiler()
-    requests = 0
+    steps = 0
     deadline = time.monotonic() + seconds
     profiler.start()
     while time.monotonic() < deadline:
-        client.get(paths[requests % len(paths)])
-        requests += 1
+        step(steps)
+        steps += 1
     profiler.stop()
+    if products is not None:
+        verify(products, email)
     html_path, text_path = out.with_suffix(".html"), out.with_suffix(".txt")
     html_path.write_text(profiler.output_html(), encoding="utf-8")
     text = profiler.output_text(unicode=True, color=False)
     text_path.write_text(text, encoding="utf-8")
     return {
-        "requests": requests,
+        "steps": steps,
         "html": str(html_path),
         "text": str(text_path),
         "report": text,
@@ -228,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "queries":
             answer = queries(given["scenarios"])
         else:
-            answer = profile(given["scenario"], args.profile_to, given["seconds"])
+            answer = profile(
+                given["scenario"], args.profile_to, given["seconds"], given["email"]
+            )
     except Refused as refusal:
         print(refusal, file=sys.stderr)
         return REFUSED

@@ -70,6 +70,8 @@ def _without_password(url: str) -> str:
 
 
 class Runner:
+    """One run with `options`; progress messages go to `write`."""
+
     def __init__(self, options: Options, write=print):
         self.options = options
         self.write = write
@@ -90,27 +92,31 @@ class Runner:
     # Profiling
 
     def profile(self) -> dict:
-        """The scenario's addresses in process under pyinstrument (no gunicorn).
+        """One scenario in process under pyinstrument (no gunicorn, no wrk).
 
         With the page cache off unless only "on" was asked for: what limits a
         page is what it costs to build.
         """
         name = self.options.profile
-        if name not in scenarios.URL_SCENARIOS:
-            raise Refused(
-                "--profile takes a page scenario: " + ", ".join(scenarios.URL_SCENARIOS)
-            )
+        if name not in scenarios.ALL:
+            raise Refused("--profile takes a scenario: " + ", ".join(scenarios.ALL))
         env = self.env(page_cache=self.options.page_cache == ["on"])
         with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
             self.workdir = Path(workdir)
-            (scenario,) = self.prepare(env, [name])["scenarios"]
+            pages = [name] if name in scenarios.URL_SCENARIOS else []
+            chosen = self.prepare(env, pages)["scenarios"]
+            scenario = chosen[0] if chosen else {"name": name, "paths": []}
             server.collectstatic(env)
             self.write(f"Profiling {name} for {PROFILE_SECONDS} s…")
             return server.probe(
                 "profile",
                 env,
                 self.workdir,
-                {"scenario": scenario, "seconds": PROFILE_SECONDS},
+                {
+                    "scenario": scenario,
+                    "seconds": PROFILE_SECONDS,
+                    "email": f"bench-{self.stamp.lower()}-profile@example.vn",
+                },
                 profile_to=self.options.results_dir / f"{self.stamp}-profile-{name}",
             )
 
@@ -130,7 +136,7 @@ class Runner:
             # Every page's throughput is given as a share of the ceiling's.
             pages.insert(0, scenarios.CEILING)
         prepared = self.prepare(env, pages)
-        self.write("Collecting static files…")
+        self.write("Collecting static files if any changed…")
         server.collectstatic(env)
         results = {
             "started_at": self.started.isoformat(),
@@ -171,7 +177,7 @@ class Runner:
                 measured.append(result)
             checkout_result = None
             if scenarios.CHECKOUT in options.scenarios:
-                checkout_result = self.checkout(gunicorn, env)
+                checkout_result = self.checkout(gunicorn, env, cache)
             rss = gunicorn.worker_rss_mb()
         finally:
             gunicorn.stop()
@@ -248,7 +254,8 @@ class Runner:
             "rss_mb_max": max(rss, default=0.0),
         }
 
-    def checkout(self, gunicorn: server.Server, env: dict) -> dict:
+    def checkout(self, gunicorn: server.Server, env: dict, cache: str) -> dict:
+        """Buyers ordering products of known stock; then the stock check."""
         options = self.options
         self.write(
             f"  checkout: {options.checkout_users} buyers, "
@@ -257,7 +264,8 @@ class Runner:
         plan = server.probe(
             "stock", env, self.workdir, {"count": options.checkout_products}
         )
-        email = f"bench-{self.stamp.lower()}@example.vn"
+        # The run's orders, told apart from all others by their address.
+        email = f"bench-{self.stamp.lower()}-cache-{cache}@example.vn"
         try:
             result = checkout.run(
                 "127.0.0.1",

@@ -99,8 +99,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profile",
             metavar="SCENARIO",
-            help="Instead of the benchmark, profile one page scenario in process "
-            "with pyinstrument; reports go to bench-results/.",
+            help="Instead of the benchmark, profile one scenario in process with "
+            "pyinstrument; reports go to bench-results/.",
         )
 
     def handle(self, *args, **options):
@@ -124,7 +124,8 @@ class Command(BaseCommand):
                 profiled = runner.profile()
                 self.stdout.write(profiled["report"])
                 self.stdout.write(
-                    f"{profiled['requests']} requests profiled; "
+                    f"Profiled {profiled['steps']} requests (for checkout, buyers' "
+                    "rounds); "
                     f"reports: {profiled['html']}, {profiled['text']}"
                 )
                 return
