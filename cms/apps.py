@@ -8,6 +8,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Trang quảng bá")
 
     def ready(self):
+        from . import page_cache
         from .models import HomePage
         from .roles import ensure_cms_roles_after_migrate, grant_new_home_page
 
@@ -22,3 +23,5 @@ class CmsConfig(AppConfig):
         post_save.connect(
             grant_new_home_page, sender=HomePage, dispatch_uid="cms.grant_home_page"
         )
+        # Cached pages go out of date the moment what they show changes.
+        page_cache.connect_signals()

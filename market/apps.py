@@ -8,12 +8,14 @@ class MarketConfig(AppConfig):
     verbose_name = _("Chợ")
 
     def ready(self):
-        from producers import profile, trace_sections
+        from producers import fragments, profile, trace_sections
 
         from . import sections, trace
 
         profile.register_section(sections.cooperative_products)
         trace_sections.register_section(trace.lot_product)
+        # The header's cart link differs per visitor, even on a cached page.
+        fragments.register("cart_link", _cart_link)
         # Products carry their cooperative's folded name for search; producers
         # cannot call market, so market listens for the cooperative's save.
         post_save.connect(
@@ -29,3 +31,9 @@ def _cooperative_saved(sender, instance, created, raw=False, **kwargs):
     from .search import refresh_cooperative_products
 
     refresh_cooperative_products(instance)
+
+
+def _cart_link(request, arg: str) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("market/includes/cart_link.html", {"request": request})

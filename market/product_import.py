@@ -50,6 +50,7 @@ from . import spreadsheets
 from .fields import format_months, parse_months
 from .models import Category, Product, ProductImport, Unit
 from .money import format_vnd
+from .signals import products_changed
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -894,7 +895,8 @@ def apply_import(
                         "hoặc ai đó vừa sửa sản phẩm), hãy xem lại; chưa nhập gì."
                     )
                 )
-            _write(plan, user, progress)
+            written = _write(plan, user, progress)
+            products_changed.send(sender=Product, product_ids=written)
             record_plan(locked, plan)
             locked.status = ProductImport.Status.APPLIED
             locked.applied_at = timezone.now()
@@ -938,7 +940,8 @@ def _publish_state(product: Product, now) -> None:
         product.last_published_at = now
 
 
-def _write(plan: Plan, user, progress) -> None:
+def _write(plan: Plan, user, progress) -> set[int]:
+    """Write the plan's new and changed rows; the ids of the products written."""
     now = timezone.now()
     user = user if user is not None and user.is_authenticated else None
     created, changed = [], []
@@ -990,6 +993,7 @@ def _write(plan: Plan, user, progress) -> None:
     _record_revisions(created + changed, contents, user, now)
     for backend in get_search_backends(with_auto_update=True):
         backend.add_bulk(Product, created + changed)
+    return {product.pk for product in created + changed}
 
 
 def _new_product_content(product: Product) -> dict:

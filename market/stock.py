@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F
 
 from .models import OrderLine, Product
+from .signals import stock_changed
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def adjust(
                 raise StockChanged(before)
             Product.objects.filter(pk=product_id).update(stock=quantity)
         after = Product.objects.values_list("stock", flat=True).get(pk=product_id)
+        _changed({product_id}, availability_changed=(before == 0) != (after == 0))
     return before, after
 
 
@@ -119,6 +121,12 @@ def take(quantities: Mapping[int, int]) -> None:
             )
     if shortages:
         raise InsufficientStock(shortages)
+    _changed(
+        set(quantities),
+        availability_changed=any(
+            products[pk].stock == quantities[pk] for pk in quantities if pk in products
+        ),
+    )
 
 
 def put_back(quantities: Mapping[int, int]) -> None:
@@ -127,6 +135,17 @@ def put_back(quantities: Mapping[int, int]) -> None:
         Product.objects.filter(pk=product_id).update(
             stock=F("stock") + quantities[product_id]
         )
+    if quantities:
+        # The counts before are not read: a product may have come back.
+        _changed(set(quantities), availability_changed=True)
+
+
+def _changed(product_ids: set[int], *, availability_changed: bool) -> None:
+    stock_changed.send(
+        sender=Product,
+        product_ids=product_ids,
+        availability_changed=availability_changed,
+    )
 
 
 def return_lines(lines: Iterable[OrderLine]) -> int:

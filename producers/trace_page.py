@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.db.models import F, Prefetch
 from django.utils.formats import number_format
@@ -68,6 +69,16 @@ def count_scan(lot: Lot) -> int:
     Lot.objects.filter(pk=lot.pk).update(scan_count=F("scan_count") + 1)
     lot.scan_count += 1
     return lot.scan_count
+
+
+def count_scan_shown(request, lot_id: str) -> str:
+    """A scan of a trace page served from the page cache: counted, then shown as
+    the page shows it (producers.fragments)."""
+    if not lot_id.isdigit():
+        return ""
+    Lot.objects.filter(pk=lot_id).update(scan_count=F("scan_count") + 1)
+    count = Lot.objects.filter(pk=lot_id).values_list("scan_count", flat=True).first()
+    return intcomma(count or 0)
 
 
 def chain_verified(lot: Lot) -> bool | None:

@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After sessions, users and messages (it serves anonymous visitors only),
+    # inside the CSRF middleware (which sets the cookie of a filled-in token).
+    "cms.page_cache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "producers.api.middleware.ApiConditionalGetMiddleware",
     "producers.api.middleware.IdempotencyMiddleware",
@@ -242,6 +245,17 @@ MARKET_CATALOGUE_PAGE_SIZE = 24
 MARKET_PAGE_CACHE_SECONDS = int(os.environ.get("MARKET_PAGE_CACHE_SECONDS", "300"))
 # How long a CDN in front may keep a public page (Cache-Control s-maxage).
 MARKET_CDN_CACHE_SECONDS = int(os.environ.get("MARKET_CDN_CACHE_SECONDS", "60"))
+# A CDN or caching proxy that accepts HTTP PURGE (Varnish, nginx, Fastly...):
+# the page cache asks Wagtail's frontend cache to purge a CMS page's address
+# when it is published, and the addresses of products and lots that change.
+WAGTAILFRONTENDCACHE = {}
+# The addresses purged already name their language ("/en/..." or none).
+WAGTAILFRONTENDCACHE_LANGUAGES = []
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["default"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
 
 # The JSON API (docs/api.md): open reads for any site (CORS), writes with a
 # cooperative's token; requests per minute per address and per token.

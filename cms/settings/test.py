@@ -39,3 +39,8 @@ STRIPE_API_BASE = "http://127.0.0.1:9"
 # The API's rate limits are tested on their own (tests/api); elsewhere they
 # must not get in the way of a test that makes many requests.
 MARKET_API_RATES = {"anonymous": "100000/m", "token": "100000/m"}
+
+# Pages are rendered afresh for each request, so tests can read a response's
+# context and count a view's queries; the page cache is tested on its own
+# (tests/cms/test_page_cache.py) and is on for the browser tests.
+MARKET_PAGE_CACHE_SECONDS = 0

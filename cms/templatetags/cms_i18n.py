@@ -2,7 +2,7 @@
 language when it exists, else that language's home page."""
 
 from django import template
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Page, Site
 
@@ -38,14 +38,18 @@ def translated_page_url(page: Page, language_code: str, request=None) -> str:
 
 @register.simple_tag(takes_context=True)
 def language_switch_url(context, language_code: str) -> str:
-    """The `next` address for switching to `language_code`.
+    """Where the switch to `language_code` leads.
 
     On a Wagtail page: its translation (or that language's home). Elsewhere (the
-    market and cooperative views) the current address, which Django's set_language
-    translates to the other language's prefix.
+    market and cooperative views) the same address under the other language's
+    prefix, query string kept ("/san-pham/?q=cam" -> "/en/san-pham/?q=cam").
     """
     request = context.get("request")
     page = context.get("page")
     if isinstance(page, Page):
         return translated_page_url(page, language_code, request)
-    return request.get_full_path() if request is not None else "/"
+    if request is None:
+        return "/"
+    # Django's translate_url resolves the address in the current language, as
+    # set_language does (cms.views.set_language).
+    return translate_url(request.get_full_path(), language_code)

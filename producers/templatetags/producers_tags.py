@@ -12,6 +12,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from producers import fragments
+
 register = template.Library()
 
 # Characters that could end a <script> element or open an HTML comment inside it.
@@ -126,3 +128,11 @@ def cooperative_json_ld(context, cooperative, image_url: str = ""):
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(payload)
     )
+
+
+@register.simple_tag(takes_context=True)
+def per_visitor(context, name: str, arg="", shown=None):
+    """A part of the page that differs per visitor or per view (the cart link,
+    a scan count), left as a hole while the page is recorded for the page cache
+    (producers.fragments)."""
+    return fragments.part(context.get("request"), name, arg, shown)

@@ -30,8 +30,13 @@ def screenshot(page):
 
 
 @pytest.fixture
-def site_url(live_server, transactional_db):
-    """The live server's base URL; the test's rows are visible to it."""
+def site_url(live_server, transactional_db, settings):
+    """The live server's base URL; the test's rows are visible to it.
+
+    The page cache is on, as on the running site: what a buyer sees after a
+    change is what the cache serves (cms.page_cache).
+    """
+    settings.MARKET_PAGE_CACHE_SECONDS = 300
     ensure_wagtail_tree(live_server.thread.port)
     yield live_server.url
     # Runs before transactional_db's teardown flushes the database.

@@ -15,6 +15,7 @@ from wagtail.models import Page, PageLogEntry, Site
 from cms.demo import images
 from cms.models import CampaignIndexPage, CampaignPage, HomePage
 from cms.roles import ensure_cms_roles, make_district_approver, make_district_editor
+from market import stock
 from market.models import Product, ProductImage
 from tests.browser.helpers import PHONE, horizontal_overflow
 from tests.market.factories import CategoryFactory, ProductFactory
@@ -38,7 +39,7 @@ def district(site_url):
     oranges = CategoryFactory(name="Cam", slug="cam", parent=fruit)
     honey = CategoryFactory(name="Mật ong", slug="mat-ong")
     orchard = CooperativeFactory(name="HTX Cam Vinh Quỳ Hợp", slug="htx-cam")
-    for name, slug, price, stock in (
+    for name, slug, price, units in (
         ("Cam Vinh loại 1", "cam-vinh-loai-1", 45000, 400),
         ("Cam Xã Đoài", "cam-xa-doai", 55000, 90),
         ("Thùng quà cam Vinh 5 kg", "thung-qua-cam-vinh", 250000, 40),
@@ -50,7 +51,7 @@ def district(site_url):
             name=name,
             slug=slug,
             price=price,
-            stock=stock,
+            stock=units,
         )
         ProductImage.objects.create(product=product, image=picture(product))
     ProductFactory(
@@ -195,8 +196,10 @@ def test_editor_builds_a_campaign_with_a_live_grid_approver_publishes_visitor_se
         assert card.bounding_box()["width"] <= PHONE["width"]
     screenshot("cms-visitor-campaign-phone", phone)
 
-    # The grid is live: a product sold out since publishing leaves it.
-    Product.objects.filter(slug="cam-xa-doai").update(stock=0)
+    # The grid is live: a product sold out since publishing leaves it, although
+    # the campaign page is served from the page cache.
+    sold_out = Product.objects.get(slug="cam-xa-doai")
+    stock.adjust(sold_out.pk, mode=stock.SET, quantity=0)
     phone.reload()
     names = phone.locator(".block-products .product-card__name").all_inner_texts()
     assert names == ["Cam Vinh loại 1", "Thùng quà cam Vinh 5 kg"]

@@ -545,14 +545,17 @@ def test_language_switcher_keeps_the_query_string(client, db):
     assert response["Location"] == "/en/san-pham/?q=cam&ocop=4"
 
 
-def test_switcher_offers_the_other_language_and_posts_the_current_page(client, db):
+def test_switcher_links_to_the_current_page_in_the_other_language(client, db):
     vietnamese = client.get("/san-pham/?q=cam").content.decode()
     english = client.get("/en/san-pham/?q=cam").content.decode()
 
-    assert 'value="en" lang="en">English</button>' in vietnamese
-    assert 'name="next" type="hidden" value="/san-pham/?q=cam"' in vietnamese
-    assert 'value="vi" lang="vi">Tiếng Việt</button>' in english
-    assert 'name="next" type="hidden" value="/en/san-pham/?q=cam"' in english
+    # A link, not a form: no CSRF token, so the page can be cached for everyone.
+    assert '<a href="/en/san-pham/?q=cam" hreflang="en" lang="en">English</a>' in (
+        vietnamese
+    )
+    assert '<a href="/san-pham/?q=cam" hreflang="vi" lang="vi">Tiếng Việt</a>' in (
+        english
+    )
 
 
 # -- money ---------------------------------------------------------------------------

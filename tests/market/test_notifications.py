@@ -32,7 +32,6 @@ def test_a_cash_order_mails_the_buyer_and_each_cooperative_once_after_commit(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = place([(tea, 2), (orange, 4)])
     assert mail.outbox == []
-    assert len(callbacks) == 3
 
     for callback in callbacks:
         callback()
