@@ -4,38 +4,38 @@ B-tree indexes, on both databases, for each order the catalogue offers, over
 published products; they replace the earlier (live, ...) indexes, which could
 not serve "newest first" (NULLS LAST) or any order ending in the pk.
 
-On PostgreSQL, trigram (pg_trgm) GIN indexes on the folded search text let
+On PostgreSQL, a trigram (pg_trgm) GIN index on the folded search text lets
 `LIKE '%word%'` (market.search) find matches from an index instead of reading
-every product. SQLite runs the same queries without them.
+every product. SQLite runs the same queries without it.
 """
 
 from django.db import migrations, models
 
 import market.models.catalogue
 
-# (index name, column): each over published products, as search only reads those.
-TRIGRAM_INDEXES = [("product_search_text_trgm", "search_text")]
+# Over published products only, as search reads nothing else.
+TRIGRAM_INDEX = "product_search_text_trgm"
 
 
-def create_trigram_indexes(apps, schema_editor):
+def create_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     # pg_trgm is a trusted extension: the database owner may create it.
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    table = schema_editor.quote_name(apps.get_model("market", "Product")._meta.db_table)
-    for name, column in TRIGRAM_INDEXES:
+    table = apps.get_model("market", "Product")._meta.db_table
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(TRIGRAM_INDEX)} "
+        f"ON {schema_editor.quote_name(table)} "
+        "USING gin (search_text gin_trgm_ops) WHERE live"
+    )
+
+
+def drop_trigram_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        # The extension stays: other database objects may have come to use it.
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} ON {table} "
-            f"USING gin ({schema_editor.quote_name(column)} gin_trgm_ops) WHERE live"
+            f"DROP INDEX IF EXISTS {schema_editor.quote_name(TRIGRAM_INDEX)}"
         )
-
-
-def drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    # The extension stays: other databases objects may have come to use it.
-    for name, _column in TRIGRAM_INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
 
 
 class Migration(migrations.Migration):
@@ -117,5 +117,5 @@ class Migration(migrations.Migration):
                 name="product_live_popular_idx",
             ),
         ),
-        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
+        migrations.RunPython(create_trigram_index, drop_trigram_index),
     ]
