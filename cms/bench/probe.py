@@ -14,6 +14,9 @@ answer to JSON files:
 
 Exit status 3 with a message on stderr means "refused" (no seeded data, no
 database): the runner shows the message as it is.
+
+Django is set up in `main`, after this module is imported, so the actions
+import the site's code where they run.
 """
 
 import argparse
@@ -29,8 +32,6 @@ from . import Refused
 REFUSED = 3
 # Addresses per scenario the query count and the profile use (evenly spread).
 SAMPLE = 20
-# Products the checkout profile buys, as the load run does.
-CHECKOUT_PRODUCTS = 20
 
 
 def prepare(names: list[str]) -> dict:
@@ -214,7 +215,9 @@ def _checkout_steps(products: list[dict], email: str):
     return step
 
 
-def profile(scenario: dict, out: Path, seconds: float, email: str) -> dict:
+def profile(
+    scenario: dict, out: Path, seconds: float, email: str, products: int
+) -> dict:
     """The scenario in a loop for `seconds` under pyinstrument: a request of its
     addresses per step, or for checkout a buyer's round (with the products'
     stock set and, afterwards, checked and put back as in the load run)."""
@@ -227,10 +230,10 @@ def profile(scenario: dict, out: Path, seconds: float, email: str) -> dict:
 
     from .scenarios import CHECKOUT
 
-    products = None
+    bought = None
     if scenario["name"] == CHECKOUT:
-        products = set_stock(CHECKOUT_PRODUCTS)["products"]
-        step = _checkout_steps(products, email)
+        bought = set_stock(products)["products"]
+        step = _checkout_steps(bought, email)
     else:
         step = _page_steps(scenario)
     profiler = Profiler()
@@ -241,8 +244,8 @@ def profile(scenario: dict, out: Path, seconds: float, email: str) -> dict:
         step(steps)
         steps += 1
     profiler.stop()
-    if products is not None:
-        verify(products, email)
+    if bought is not None:
+        verify(bought, email)
     html_path, text_path = out.with_suffix(".html"), out.with_suffix(".txt")
     html_path.write_text(profiler.output_html(), encoding="utf-8")
     text = profiler.output_text(unicode=True, color=False)
@@ -281,7 +284,11 @@ def main(argv: list[str] | None = None) -> int:
             answer = queries(given["scenarios"])
         else:
             answer = profile(
-                given["scenario"], args.profile_to, given["seconds"], given["email"]
+                given["scenario"],
+                args.profile_to,
+                given["seconds"],
+                given["email"],
+                given["products"],
             )
     except Refused as refusal:
         print(refusal, file=sys.stderr)

@@ -116,6 +116,7 @@ class Runner:
                     "scenario": scenario,
                     "seconds": PROFILE_SECONDS,
                     "email": f"bench-{self.stamp.lower()}-profile@example.vn",
+                    "products": self.options.checkout_products,
                 },
                 profile_to=self.options.results_dir / f"{self.stamp}-profile-{name}",
             )

@@ -8,6 +8,7 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from cms.bench import checkout, probe, report, scenarios, server, wrk
 from market.models import Product
@@ -30,6 +31,16 @@ WRK_JSON {"requests": 3270, "duration_us": 10011000, "bytes": 99740000, \
 "latency_us": {"mean": 61050.2, "max": 180220, "p50": 58400, "p95": 84100, \
 "p99": 121000}}
 """
+
+
+# The command
+
+
+def test_the_command_refuses_unknown_scenarios_and_unreadable_concurrency():
+    with pytest.raises(CommandError, match="Unknown scenario nope; choose from"):
+        call_command("bench", "--scenarios", "product,nope")
+    with pytest.raises(CommandError, match="1,20,50"):
+        call_command("bench", "--concurrency", "1,lots")
 
 
 # wrk
