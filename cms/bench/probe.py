@@ -44,8 +44,9 @@ def prepare(names: list[str]) -> dict:
     try:
         seeded = scale.seed_exists()
     except (OperationalError, ProgrammingError) as error:
+        reason = str(error).strip().splitlines()[0]
         raise Refused(
-            f"The database cannot be read ({error}). Create it, then run "
+            f"The database cannot be read ({reason}). Create it, then run "
             "`manage.py migrate` and `manage.py seed_scale` with the same "
             "DATABASE_URL."
         ) from error

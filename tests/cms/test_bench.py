@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from cms.bench import checkout, probe, report, scenarios, server, wrk
+from cms.bench import Refused, checkout, probe, report, scenarios, server, wrk
 from market.models import Product
 from tests.market.buying import CART_URL, CHECKOUT_URL
 from tests.market.factories import CategoryFactory, ProductFactory
@@ -80,6 +80,14 @@ def test_one_connection_gets_one_wrk_thread_and_more_get_two(tmp_path):
 
 
 # Choosing addresses
+
+
+@pytest.mark.django_db
+def test_a_database_without_seeded_data_is_refused_with_what_to_run():
+    ProductFactory()
+
+    with pytest.raises(Refused, match="run `manage.py seed_scale`"):
+        probe.prepare(["product"])
 
 
 def test_spread_takes_evenly_spaced_items_over_the_whole_list():
