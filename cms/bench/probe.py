@@ -58,7 +58,23 @@ def prepare(names: list[str]) -> dict:
     return {
         "scenarios": [vars(s) for s in scenarios.choose(names)],
         "rows": _row_counts(),
+        "unapplied_migrations": unapplied_migrations(),
     }
+
+
+def unapplied_migrations() -> list[str]:
+    """Migrations the code has and the database lacks ("market.0007_…").
+
+    Numbers measured without them (an index not built yet) say little about
+    the code, so the report warns; writing to the database is not the
+    benchmark's business, so it does not migrate.
+    """
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
 
 
 def _row_counts() -> dict:

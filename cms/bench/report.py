@@ -65,6 +65,17 @@ def _queries(queries: dict | None) -> str:
     return f"{queries['min']}–{queries['max']}"
 
 
+def _by_app(migrations: list[str]) -> str:
+    """ "market.0007_indexes, django_tasks_database (21 migrations)"."""
+    apps: dict[str, list[str]] = {}
+    for name in migrations:
+        apps.setdefault(name.split(".", 1)[0], []).append(name)
+    return ", ".join(
+        names[0] if len(names) == 1 else f"{app} ({len(names)} migrations)"
+        for app, names in apps.items()
+    )
+
+
 COLUMNS = [
     ("scenario", 20, "<"),
     ("conc", 4, ">"),
@@ -92,6 +103,12 @@ def table(results: dict, previous: dict | None = None) -> str:
     columns = COLUMNS + ([("vs prev", 8, ">")] if previous else [])
     options = results["options"]
     lines = []
+    missing = results.get("unapplied_migrations")
+    if missing:
+        lines.append(
+            "Warning: the database lacks migrations the code has, measured "
+            f"without them: {_by_app(missing)} (run `manage.py migrate`)."
+        )
     for setup in results["setups"]:
         lines += [
             "",

@@ -154,6 +154,7 @@ class Runner:
                 "wrk_timeout_seconds": wrk.TIMEOUT_SECONDS,
             },
             "rows": prepared["rows"],
+            "unapplied_migrations": prepared["unapplied_migrations"],
             "setups": [],
         }
         for cache in options.page_cache:

@@ -90,6 +90,11 @@ def test_a_database_without_seeded_data_is_refused_with_what_to_run():
         probe.prepare(["product"])
 
 
+@pytest.mark.django_db
+def test_a_migrated_database_has_no_unapplied_migrations_to_warn_about():
+    assert probe.unapplied_migrations() == []
+
+
 def test_spread_takes_evenly_spaced_items_over_the_whole_list():
     assert scenarios.spread(list(range(10)), 5) == [0, 2, 4, 6, 8]
     assert scenarios.spread([1, 2], 5) == [1, 2]
@@ -303,6 +308,17 @@ def test_the_table_shows_each_run_and_the_change_against_an_earlier_one():
         "+10%",
     ]
     assert "gunicorn log: 2 × ValueError: boom" in text
+    assert "Warning" not in text
+
+
+def test_the_table_warns_when_the_database_lacks_migrations():
+    missing = ["tasks.0001_initial", "tasks.0002_more", "market.0007_indexes"]
+    measured = results(330.0) | {"unapplied_migrations": missing}
+
+    assert report.table(measured).splitlines()[0] == (
+        "Warning: the database lacks migrations the code has, measured without "
+        "them: tasks (2 migrations), market.0007_indexes (run `manage.py migrate`)."
+    )
 
 
 def test_the_errors_in_a_gunicorn_log_are_counted_by_exception(tmp_path):
