@@ -70,8 +70,9 @@ class CataloguePaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        # One more than the limit, to tell "exactly the limit" from "more".
-        return self.object_list.order_by()[: self.count_limit + 1].count()
+        # One more than the limit, to tell "exactly the limit" from "more"; the
+        # ids alone, so no annotation (a search's rank) is computed per row.
+        return self.object_list.order_by().values("pk")[: self.count_limit + 1].count()
 
     @cached_property
     def count(self) -> int:
