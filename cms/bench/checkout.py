@@ -87,6 +87,8 @@ def form_fields(page: str, action: str) -> dict[str, str] | None:
 
 @dataclass
 class Response:
+    """What a buyer reads of an answer: status, where it redirects, the page."""
+
     status: int
     location: str
     text: str
