@@ -105,6 +105,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="product",
+            index=models.Index(
+                condition=models.Q(("live", True)),
+                fields=["category"],
+                name="product_live_category_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="product",
             index=market.models.catalogue.SortIndex(
                 models.OrderBy(
                     models.F("ocop_stars"), descending=True, nulls_last=True

@@ -284,6 +284,13 @@ class Product(
                 condition=models.Q(live=True),
                 include=["cooperative", "ocop_stars"],
             ),
+            # Small (one entry per category value is stored once): exact counts
+            # of published products, all or by category, read it alone (the API).
+            models.Index(
+                fields=["category"],
+                name="product_live_category_idx",
+                condition=models.Q(live=True),
+            ),
             # Suggestions when a search finds nothing (market.search.popular_products).
             SortIndex(
                 models.F("ocop_stars").desc(nulls_last=True),
