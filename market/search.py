@@ -4,6 +4,8 @@ Both sides are folded (producers.text.fold): the stored `search_text` and
 `search_name` columns at save time, the query here. Every query word must occur
 in the stored text; the rank is computed by the database with CASE expressions,
 so the same code runs on SQLite and PostgreSQL and pages are cut after ranking.
+On PostgreSQL a trigram index finds the words (`LIKE '%word%'`, migration
+market 0007); every match is then ranked (docs/performance.md).
 """
 
 import difflib
