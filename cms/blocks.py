@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -23,6 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms import page_cache
 from market.catalogue import filter_products
 from market.filters import Sort
 from market.images import renditions_prefetch
@@ -503,6 +505,18 @@ class ProductGridBlock(ReferenceCheckMixin, blocks.StructBlock):
         )
         preview_value = {"title": "Đặc sản đang mùa", "in_stock": True, "count": 4}
 
+    def render(self, value, context=None):
+        if viewer_is_editor(context):
+            # With notes for the editor on what the settings left out.
+            return super().render(value, context)
+        # The same products for every visitor until a product, its stock or
+        # anything public changes (cms.page_cache); "in season" follows the day.
+        return page_cache.cached_fragment(
+            "product-grid",
+            [self.get_prep_value(value), timezone.localdate().isoformat()],
+            lambda: super(ProductGridBlock, self).render(value, context),
+        )
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         grid = product_grid(value)
@@ -652,6 +666,15 @@ class CooperativeMapBlock(blocks.StructBlock):
         template = "blocks/cooperative_map.html"
         description = _("Danh sách hợp tác xã theo xã/phường, có liên kết bản đồ.")
         preview_value = {"title": "Hợp tác xã trong huyện"}
+
+    def render(self, value, context=None):
+        # Every cooperative of the district on each page that has the block:
+        # drawn once, until a cooperative (or anything public) changes.
+        return page_cache.cached_fragment(
+            "cooperative-map",
+            [value.get("title"), value.get("commune")],
+            lambda: super(CooperativeMapBlock, self).render(value, context),
+        )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

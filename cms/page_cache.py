@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,6 +76,7 @@ MAX_CACHED_PATH = 512
 
 ENTRY_PREFIX = "page-cache:page:"
 TAG_PREFIX = "page-cache:tag:"
+FRAGMENT_PREFIX = "page-cache:fragment:"
 
 # Headers of the rendered page that are not stored with it: the cache writes
 # its own, and cookies belong to the visitor they were set for.
@@ -109,6 +111,20 @@ def _versions(tags) -> tuple[dict[str, int], set[str]]:
                 version = cache.get(key, version)
         versions[tag] = version
     return versions, new
+
+
+def _still_valid(versions: dict[str, int]) -> bool:
+    """Whether none of the tags recorded with a cached copy has been bumped since."""
+    return _versions(versions)[0] == versions
+
+
+def _versions_to_keep(tags, started: int) -> dict[str, int] | None:
+    """The versions to record with a copy rendered since `started` (time_ns), or
+    None if a change was written meanwhile: the copy may or may not show it, so
+    it is served once and kept for no one."""
+    versions, new = _versions(tags)
+    bumped = [version for tag, version in versions.items() if tag not in new]
+    return versions if max(bumped, default=0) < started else None
 
 
 def bump(*tags: str) -> None:
@@ -217,7 +233,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         entry = cache.get(key)
-        if entry is not None and _versions(entry.versions)[0] == entry.versions:
+        if entry is not None and _still_valid(entry.versions):
             return self._respond(request, entry.body, entry.headers, hit=True)
         started = time.time_ns()
         fragments.start_recording(request)
@@ -234,11 +250,8 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in UNSTORED_HEADERS
         ]
-        versions, new = _versions(_tags_for(request))
-        # A change committed while this page was rendered may or may not be in
-        # it: serve it to this visitor, keep it for no one.
-        bumped = [version for tag, version in versions.items() if tag not in new]
-        if max(bumped, default=0) < started:
+        versions = _versions_to_keep(_tags_for(request), started)
+        if versions is not None:
             cache.set(
                 key,
                 Entry(body=body, headers=headers, versions=versions),
@@ -267,6 +280,32 @@ class PageCacheMiddleware:
         return get_conditional_response(
             request, etag=response["ETag"], response=response
         )
+
+
+# -- fragments -----------------------------------------------------------------------
+
+
+def cached_fragment(name: str, parts, render: Callable[[], str], tags=(SITE,)) -> str:
+    """HTML that many pages share (a block listing every cooperative, say), kept
+    until its tags are bumped, as pages are, or MARKET_FRAGMENT_CACHE_SECONDS.
+
+    `parts` name what the HTML depends on besides the language and the data
+    (a block's settings). Works whether or not the page cache is on.
+    """
+    seconds = settings.MARKET_FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    digest = hashlib.sha256(repr(list(parts)).encode()).hexdigest()
+    key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{digest}"
+    kept = cache.get(key)
+    if kept is not None and _still_valid(kept[1]):
+        return kept[0]
+    started = time.time_ns()
+    html = render()
+    versions = _versions_to_keep(tags, started)
+    if versions is not None:
+        cache.set(key, (html, versions), seconds)
+    return html
 
 
 # -- invalidation --------------------------------------------------------------------

@@ -8,12 +8,14 @@ with 30 events costs the same queries as one with 5.
 from __future__ import annotations
 
 import datetime
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
-from django.db.models import F, Prefetch
+from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.utils.formats import number_format
 
 from .models import (
@@ -66,19 +68,36 @@ def history_queryset(lot: Lot):
 def count_scan(lot: Lot) -> int:
     """Add one to the lot's scan count in the database (safe when many scan at
     once) and return the new count."""
-    Lot.objects.filter(pk=lot.pk).update(scan_count=F("scan_count") + 1)
-    lot.scan_count += 1
+    lot.scan_count = _add_scan(lot.pk)
     return lot.scan_count
 
 
 def count_scan_shown(request, lot_id: str) -> str:
     """A scan of a trace page served from the page cache: counted, then shown as
     the page shows it (producers.fragments)."""
-    if not lot_id.isdigit():
-        return ""
-    Lot.objects.filter(pk=lot_id).update(scan_count=F("scan_count") + 1)
-    count = Lot.objects.filter(pk=lot_id).values_list("scan_count", flat=True).first()
-    return intcomma(count or 0)
+    return intcomma(_add_scan(int(lot_id))) if lot_id.isdigit() else ""
+
+
+def _add_scan(lot_id: int) -> int:
+    """One more scan, in one statement that returns the new count.
+
+    On PostgreSQL the commit does not wait for the disk: a crash may lose the
+    last scans counted, and every trace page view saves a disk flush.
+    """
+    on_postgresql = connection.vendor == "postgresql"
+    with (
+        transaction.atomic() if on_postgresql else nullcontext(),
+        connection.cursor() as cursor,
+    ):
+        if on_postgresql:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(
+            f"UPDATE {Lot._meta.db_table} SET scan_count = scan_count + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING scan_count",
+            [lot_id],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def chain_verified(lot: Lot) -> bool | None:

@@ -27,7 +27,9 @@ class Options:
     scenarios: list[str] = field(default_factory=lambda: list(scenarios.ALL))
     seconds: float = 10
     concurrency: list[int] = field(default_factory=lambda: [1, 20])
-    workers: int = 2
+    # gunicorn's advice, and docs/deploy.md's: two per core and one more, so
+    # a worker waiting for PostgreSQL leaves the core to another.
+    workers: int = 2 * (os.cpu_count() or 1) + 1
     database_url: str = "postgres://postgres@127.0.0.1:5432/bench"
     redis_url: str = "redis://127.0.0.1:6379/7"
     page_cache: list[str] = field(default_factory=lambda: ["off", "on"])

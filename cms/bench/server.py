@@ -62,8 +62,10 @@ def environment(target: Target, *, page_cache: bool) -> dict[str, str]:
         DB_CONN_MAX_AGE="600",
         MARKET_PAGE_CACHE_SECONDS=str(PAGE_CACHE_SECONDS if page_cache else 0),
         MARKET_API_RATE_ANONYMOUS=API_RATE,
-        # Tasks run in the request (TASKS_BACKEND's default), so order e-mails
-        # are rendered there, and sent nowhere: there is no mail server here.
+        # Tasks queued in the database and run by a worker beside the app
+        # servers, as deployed (docs/deploy.md); e-mails are rendered by the
+        # worker and sent nowhere: there is no mail server here.
+        TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         PYTHONUNBUFFERED="1",
     )
@@ -144,6 +146,7 @@ class Server:
     def __init__(self, env: dict[str, str], *, workers: int, log: Path):
         self.env, self.workers, self.log = env, workers, log
         self.process: subprocess.Popen | None = None
+        self.task_worker: subprocess.Popen | None = None
         self.port = 0
 
     @property
@@ -176,6 +179,14 @@ class Server:
                 pass_fds=(listener.fileno(),),
             )
         listener.close()
+        with self.log.open("ab") as log:
+            self.task_worker = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker"],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
@@ -207,14 +218,15 @@ class Server:
         return [rss_mb(pid) for pid in worker_pids(self.process.pid)]
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        for process in (self.task_worker, self.process):
+            if process is None or process.poll() is not None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def log_problems(log: Path, limit: int = 10) -> list[str]:

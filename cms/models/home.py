@@ -163,17 +163,11 @@ class HomePage(SeoMixin, Page):
         )
 
     def featured_products(self):
-        """Products a buyer can order now, OCOP-rated ones first, then the newest."""
-        from market.models import Product
+        """Products a buyer can order now, OCOP-rated ones first, then the newest
+        (the order an index serves: market.search.popular_products)."""
+        from market.search import popular_products
 
-        return (
-            Product.objects.published()
-            .in_stock()
-            .for_listing()
-            .order_by(
-                models.F("ocop_stars").desc(nulls_last=True), "-first_published_at"
-            )[:FEATURED_PRODUCTS]
-        )
+        return popular_products(FEATURED_PRODUCTS)
 
     def featured_cooperatives(self):
         """Verified cooperatives only: the district vouches for what it promotes."""

@@ -243,6 +243,11 @@ MARKET_CATALOGUE_PAGE_SIZE = 24
 # rendered page may be served from the cache; 0 switches the cache off. Changes
 # to products, stock, prices, lots and pages invalidate it at once.
 MARKET_PAGE_CACHE_SECONDS = int(os.environ.get("MARKET_PAGE_CACHE_SECONDS", "300"))
+# Parts of pages that many pages share (the cooperatives' map block...) are
+# kept the same way, whether or not whole pages are; 0 switches that off.
+MARKET_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("MARKET_FRAGMENT_CACHE_SECONDS", "300")
+)
 # How long a CDN in front may keep a public page (Cache-Control s-maxage).
 MARKET_CDN_CACHE_SECONDS = int(os.environ.get("MARKET_CDN_CACHE_SECONDS", "60"))
 # A CDN or caching proxy that accepts HTTP PURGE (Varnish, nginx, Fastly...):

@@ -280,3 +280,42 @@ def test_a_cdn_in_front_is_told_to_purge_a_changed_product(
     assert sorted(purge_server) == sorted(
         [f"/san-pham/{tea.slug}/", f"/en/san-pham/{tea.slug}/"]
     )
+
+
+def test_a_shared_fragment_is_drawn_once_until_what_it_shows_changes(tea):
+    from cms.page_cache import cached_fragment
+
+    drawn = []
+
+    def draw():
+        drawn.append(1)
+        return f"<ul>{tea.cooperative.name}</ul>"
+
+    first = cached_fragment("cooperative-map", ["", ""], draw)
+    again = cached_fragment("cooperative-map", ["", ""], draw)
+    other_settings = cached_fragment("cooperative-map", ["Tiêu đề", ""], draw)
+    assert first == again == other_settings
+    assert len(drawn) == 2
+
+    tea.cooperative.name = "HTX Chè Hạnh Lâm"
+    tea.cooperative.save()
+
+    assert cached_fragment("cooperative-map", ["", ""], draw) == (
+        "<ul>HTX Chè Hạnh Lâm</ul>"
+    )
+    assert len(drawn) == 3
+
+
+def test_the_cooperatives_map_block_is_kept_while_pages_are_not(tea, settings):
+    from cms.blocks import CooperativeMapBlock
+
+    settings.MARKET_PAGE_CACHE_SECONDS = 0
+    block = CooperativeMapBlock()
+    value = block.to_python({"title": "Hợp tác xã", "commune": ""})
+
+    first = block.render(value)
+    with CaptureQueriesContext(connection) as queries:
+        again = block.render(value)
+
+    assert again == first and tea.cooperative.name in first
+    assert len(queries) == 0

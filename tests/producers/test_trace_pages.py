@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
 from market.models import ProductImage
@@ -295,8 +296,11 @@ def test_the_page_costs_the_same_queries_whatever_the_history_length(
         )
     client.get(lot.get_absolute_url())  # the first view makes the image renditions
     cache.clear()  # ...and every view after the cache expires verifies the chain
-    # (and reads the site menu and footer again: 3 queries, cms/navigation.py)
-    with django_assert_max_num_queries(18):
+    # (and reads the site menu and footer again: 3 queries, cms/navigation.py);
+    # on PostgreSQL the scan is counted in a transaction of its own that does
+    # not wait for the disk (a savepoint here, SET LOCAL, its release).
+    scan_transaction = 3 if connection.vendor == "postgresql" else 0
+    with django_assert_max_num_queries(18 + scan_transaction):
         response = client.get(lot.get_absolute_url())
     assert len(response.context["timeline"]) == events
 
