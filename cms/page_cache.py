@@ -50,7 +50,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
@@ -194,14 +194,38 @@ def _shareable_request(request) -> bool:
     return set(request.session.keys()) <= SHAREABLE_SESSION_KEYS
 
 
-def _tags_for(request) -> set[str]:
+def _tags_for(path: str) -> set[str]:
     tags = {SITE}
-    match = request.resolver_match
-    if match is not None and match.view_name in URL_TAGS:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return tags
+    if match.view_name in URL_TAGS:
         kwarg, tag = URL_TAGS[match.view_name]
         if value := match.kwargs.get(kwarg):
             tags.add(tag(value))
     return tags
+
+
+def _never_a_page(path: str) -> bool:
+    """Addresses that answer no HTML page (the API, files, feeds, the admin): no
+    cache lookup at all for them."""
+    if path.startswith(_non_page_prefixes()):
+        return True
+    # Pages have no file extension; "robots.txt", "qr.svg", "rss.xml" do.
+    return "." in path.rsplit("/", 1)[-1]
+
+
+def _non_page_prefixes() -> tuple[str, ...]:
+    return (
+        "/healthz",
+        settings.MARKET_API_PREFIX,
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        "/admin/",
+        "/documents/",
+        "/i18n/",
+    )
 
 
 def _storable(response) -> bool:
@@ -229,11 +253,20 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not enabled() or not _shareable_request(request):
+        if (
+            not enabled()
+            or _never_a_page(request.path_info)
+            or not _shareable_request(request)
+        ):
             return self.get_response(request)
         key = _key(request)
-        entry = cache.get(key)
-        if entry is not None and _still_valid(entry.versions):
+        tags = _tags_for(request.path_info)
+        # The page and the versions of its tags in one round trip.
+        found = cache.get_many([key, *(TAG_PREFIX + tag for tag in tags)])
+        entry = found.get(key)
+        if entry is not None and entry.versions == {
+            tag: found.get(TAG_PREFIX + tag) for tag in entry.versions
+        }:
             return self._respond(request, entry.body, entry.headers, hit=True)
         started = time.time_ns()
         fragments.start_recording(request)
@@ -250,7 +283,7 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in UNSTORED_HEADERS
         ]
-        versions = _versions_to_keep(_tags_for(request), started)
+        versions = _versions_to_keep(tags, started)
         if versions is not None:
             cache.set(
                 key,

@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import AppConfig
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,18 @@ def _cooperative_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _cart_link(request, arg: str) -> str:
+    from django.utils.translation import get_language
+
+    from .cart import Cart
+
+    count = len(Cart.for_request(request)) if hasattr(request, "session") else 0
+    return _cart_link_html(get_language(), count)
+
+
+@functools.lru_cache(maxsize=256)
+def _cart_link_html(language: str, count: int) -> str:
+    """The header's cart link: the same for every visitor with as many products
+    in their cart, so drawn once per language and count."""
     from django.template.loader import render_to_string
 
-    return render_to_string("market/includes/cart_link.html", {"request": request})
+    return render_to_string("market/includes/cart_link.html", {"cart_items": count})

@@ -319,3 +319,13 @@ def test_the_cooperatives_map_block_is_kept_while_pages_are_not(tea, settings):
 
     assert again == first and tea.cooperative.name in first
     assert len(queries) == 0
+
+
+def test_addresses_that_are_never_pages_skip_the_cache(tea):
+    lot = LotFactory(cooperative=tea.cooperative)
+
+    qr_code = f"{lot.get_absolute_url()}qr.svg"
+    for url in ("/healthz", "/api/v1/products", "/robots.txt", qr_code):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert "X-Page-Cache" not in response, url
