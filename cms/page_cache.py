@@ -74,7 +74,9 @@ SHAREABLE_SESSION_KEYS = frozenset({CART_SESSION_KEY})
 # cache with endless made-up query strings.
 MAX_CACHED_PATH = 512
 
-ENTRY_PREFIX = "page-cache:page:"
+# The number changes with Entry's fields, so a new release never reads pages
+# an older one stored.
+ENTRY_PREFIX = "page-cache:page:2:"
 TAG_PREFIX = "page-cache:tag:"
 FRAGMENT_PREFIX = "page-cache:fragment:"
 
@@ -154,13 +156,42 @@ URL_TAGS = {
 # -- holes ---------------------------------------------------------------------------
 
 
-def _fill(body: bytes, request) -> tuple[bytes, bool]:
-    """`body` with its holes filled for `request`; and whether it has forms."""
-    body = fragments.fill(body, request)
-    has_forms = CSRF_HOLE in body
-    if has_forms:
-        body = body.replace(CSRF_HOLE, get_token(request).encode())
-    return body, has_forms
+# Every hole of a stored page: a part (producers.fragments) or a CSRF token.
+HOLES = re.compile(fragments.HOLE_PATTERN.pattern + rb"|" + re.escape(CSRF_HOLE))
+
+
+def _split(body: bytes) -> list:
+    """`body` cut at its holes: text, hole, text, ..., text. A hole is the
+    part's (name, arg) as HOLE_PATTERN reads them, or None for a CSRF token.
+
+    Stored so, a page is filled in by joining, without searching it again.
+    """
+    pieces, start = [], 0
+    for match in HOLES.finditer(body):
+        pieces.append(body[start : match.start()])
+        pieces.append(match.groups() if match.group(1) else None)
+        start = match.end()
+    pieces.append(body[start:])
+    return pieces
+
+
+def _fill(pieces: list, request) -> tuple[bytes, list[bytes], bool]:
+    """The page for `request`: its body, what went into the holes, and whether
+    it has forms (a CSRF token)."""
+    out, filled, token = [], [], None
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            out.append(piece)
+            continue
+        if piece is None:
+            # One token for every form of the page.
+            token = token or get_token(request).encode()
+            value = token
+        else:
+            value = fragments.fill_hole(request, *piece)
+        out.append(value)
+        filled.append(value)
+    return b"".join(out), filled, token is not None
 
 
 # -- the middleware ------------------------------------------------------------------
@@ -170,9 +201,10 @@ def _fill(body: bytes, request) -> tuple[bytes, bool]:
 class Entry:
     """A page as kept in the cache: holes in place of per-visitor content."""
 
-    body: bytes
+    pieces: list  # see _split
+    digest: str  # of the page with its holes
     headers: list[tuple[str, str]]
-    versions: dict[str, int]
+    versions: dict[str, int] | None  # None: served once, not kept
 
 
 def _key(request) -> str:
@@ -267,7 +299,7 @@ class PageCacheMiddleware:
         if entry is not None and entry.versions == {
             tag: found.get(TAG_PREFIX + tag) for tag in entry.versions
         }:
-            return self._respond(request, entry.body, entry.headers, hit=True)
+            return self._respond(request, entry, hit=True)
         started = time.time_ns()
         fragments.start_recording(request)
         response = self.get_response(request)
@@ -283,24 +315,28 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in UNSTORED_HEADERS
         ]
-        versions = _versions_to_keep(tags, started)
-        if versions is not None:
-            cache.set(
-                key,
-                Entry(body=body, headers=headers, versions=versions),
-                settings.MARKET_PAGE_CACHE_SECONDS,
-            )
-        fresh = self._respond(request, body, headers, hit=False)
+        entry = Entry(
+            pieces=_split(body),
+            digest=hashlib.md5(body).hexdigest(),  # noqa: S324 - not for security
+            headers=headers,
+            versions=_versions_to_keep(tags, started),
+        )
+        if entry.versions is not None:
+            cache.set(key, entry, settings.MARKET_PAGE_CACHE_SECONDS)
+        fresh = self._respond(request, entry, hit=False)
         for cookie in response.cookies.values():
             fresh.cookies[cookie.key] = cookie
         return fresh
 
-    def _respond(self, request, body: bytes, headers, *, hit: bool):
-        body, has_forms = _fill(body, request)
+    def _respond(self, request, entry: Entry, *, hit: bool):
+        body, filled, has_forms = _fill(entry.pieces, request)
         response = HttpResponse(body)
-        for name, value in headers:
+        for name, value in entry.headers:
             response[name] = value
-        response["ETag"] = f'"{hashlib.md5(body).hexdigest()}"'  # noqa: S324
+        # The stored page's digest and what filled its holes: the body's
+        # fingerprint, without reading the whole body again.
+        etag = hashlib.md5(b"\0".join([entry.digest.encode(), *filled]))  # noqa: S324
+        response["ETag"] = f'"{etag.hexdigest()}"'
         anonymous_everywhere = settings.SESSION_COOKIE_NAME not in request.COOKIES
         if has_forms or not anonymous_everywhere:
             response["Cache-Control"] = "private, max-age=0"

@@ -64,12 +64,15 @@ def fill(body: bytes, request) -> bytes:
     """`body` with every hole filled in for `request`."""
     if not has_holes(body):
         return body
+    return HOLE_PATTERN.sub(
+        lambda match: fill_hole(request, match.group(1), match.group(2)), body
+    )
+
+
+def fill_hole(request, name: bytes, arg: bytes) -> bytes:
+    """What the hole `name`/`arg` (as HOLE_PATTERN reads them) holds for `request`."""
+    name, arg = name.decode(), arg.decode()
     shown = getattr(request, _ALREADY_SHOWN, None) or {}
-
-    def replace(match):
-        name, arg = match.group(1).decode(), match.group(2).decode()
-        if (name, arg) in shown:
-            return str(shown[(name, arg)]).encode()
-        return str(_PARTS[name](request, arg)).encode()
-
-    return HOLE_PATTERN.sub(replace, body)
+    if (name, arg) in shown:
+        return str(shown[(name, arg)]).encode()
+    return str(_PARTS[name](request, arg)).encode()
