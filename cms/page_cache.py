@@ -78,7 +78,7 @@ MAX_CACHED_PATH = 512
 # an older one stored.
 ENTRY_PREFIX = "page-cache:page:2:"
 TAG_PREFIX = "page-cache:tag:"
-FRAGMENT_PREFIX = "page-cache:fragment:"
+FRAGMENT_PREFIX = "page-cache:fragment:2:"
 
 # Headers of the rendered page that are not stored with it: the cache writes
 # its own, and cookies belong to the visitor they were set for.
@@ -115,9 +115,16 @@ def _versions(tags) -> tuple[dict[str, int], set[str]]:
     return versions, new
 
 
-def _still_valid(versions: dict[str, int]) -> bool:
-    """Whether none of the tags recorded with a cached copy has been bumped since."""
-    return _versions(versions)[0] == versions
+def _kept(key: str, tags):
+    """What is kept under `key` (a page Entry, a fragment), read with the
+    versions of `tags` in one round trip; None unless none of the tags has been
+    bumped since it was stored (its `versions`)."""
+    found = cache.get_many([key, *(TAG_PREFIX + tag for tag in tags)])
+    kept = found.get(key)
+    if kept is None:
+        return None
+    current = {tag: found.get(TAG_PREFIX + tag) for tag in kept.versions}
+    return kept if current == kept.versions else None
 
 
 def _versions_to_keep(tags, started: int) -> dict[str, int] | None:
@@ -293,12 +300,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         tags = _tags_for(request.path_info)
-        # The page and the versions of its tags in one round trip.
-        found = cache.get_many([key, *(TAG_PREFIX + tag for tag in tags)])
-        entry = found.get(key)
-        if entry is not None and entry.versions == {
-            tag: found.get(TAG_PREFIX + tag) for tag in entry.versions
-        }:
+        if (entry := _kept(key, tags)) is not None:
             return self._respond(request, entry, hit=True)
         started = time.time_ns()
         fragments.start_recording(request)
@@ -366,15 +368,20 @@ def cached_fragment(name: str, parts, render: Callable[[], str], tags=(SITE,)) -
         return render()
     digest = hashlib.sha256(repr(list(parts)).encode()).hexdigest()
     key = f"{FRAGMENT_PREFIX}{name}:{get_language()}:{digest}"
-    kept = cache.get(key)
-    if kept is not None and _still_valid(kept[1]):
-        return kept[0]
+    if (kept := _kept(key, tags)) is not None:
+        return kept.html
     started = time.time_ns()
     html = render()
     versions = _versions_to_keep(tags, started)
     if versions is not None:
-        cache.set(key, (html, versions), seconds)
+        cache.set(key, Fragment(html=html, versions=versions), seconds)
     return html
+
+
+@dataclass
+class Fragment:
+    html: str
+    versions: dict[str, int]
 
 
 # -- invalidation --------------------------------------------------------------------

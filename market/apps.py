@@ -1,5 +1,3 @@
-import functools
-
 from django.apps import AppConfig
 from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +10,12 @@ class MarketConfig(AppConfig):
     def ready(self):
         from producers import fragments, profile, trace_sections
 
-        from . import sections, trace
+        from . import cart, sections, trace
 
         profile.register_section(sections.cooperative_products)
         trace_sections.register_section(trace.lot_product)
         # The header's cart link differs per visitor, even on a cached page.
-        fragments.register("cart_link", _cart_link)
+        fragments.register("cart_link", cart.cart_link)
         # Products carry their cooperative's folded name for search; producers
         # cannot call market, so market listens for the cooperative's save.
         post_save.connect(
@@ -33,21 +31,3 @@ def _cooperative_saved(sender, instance, created, raw=False, **kwargs):
     from .search import refresh_cooperative_products
 
     refresh_cooperative_products(instance)
-
-
-def _cart_link(request, arg: str) -> str:
-    from django.utils.translation import get_language
-
-    from .cart import Cart
-
-    count = len(Cart.for_request(request)) if hasattr(request, "session") else 0
-    return _cart_link_html(get_language(), count)
-
-
-@functools.lru_cache(maxsize=256)
-def _cart_link_html(language: str, count: int) -> str:
-    """The header's cart link: the same for every visitor with as many products
-    in their cart, so drawn once per language and count."""
-    from django.template.loader import render_to_string
-
-    return render_to_string("market/includes/cart_link.html", {"cart_items": count})

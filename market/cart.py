@@ -14,9 +14,12 @@ cooperative and delivery fees are not the cart's business: `quote()` asks
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import ordering
@@ -269,3 +272,18 @@ def _merge_session_cart(session, user) -> int:
         _store_line(user, product_id, merged)
         changed += 1
     return changed
+
+
+def cart_link(request, arg: str = "") -> str:
+    """The header's link to the cart, with how many products it holds: a part
+    of the page drawn for each visitor, even on a cached page (producers.fragments).
+    """
+    count = len(Cart.for_request(request)) if hasattr(request, "session") else 0
+    return _cart_link_html(get_language(), count)
+
+
+@functools.lru_cache(maxsize=256)
+def _cart_link_html(language: str, count: int) -> str:
+    """The same for every visitor with as many products in their cart, so drawn
+    once per language and count."""
+    return render_to_string("market/includes/cart_link.html", {"cart_items": count})

@@ -12,30 +12,7 @@ every product. SQLite runs the same queries without it.
 from django.db import migrations, models
 
 import market.models.catalogue
-
-# Over published products only, as search reads nothing else.
-TRIGRAM_INDEX = "product_search_text_trgm"
-
-
-def create_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    # pg_trgm is a trusted extension: the database owner may create it.
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    table = apps.get_model("market", "Product")._meta.db_table
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(TRIGRAM_INDEX)} "
-        f"ON {schema_editor.quote_name(table)} "
-        "USING gin (search_text gin_trgm_ops) WHERE live"
-    )
-
-
-def drop_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        # The extension stays: other database objects may have come to use it.
-        schema_editor.execute(
-            f"DROP INDEX IF EXISTS {schema_editor.quote_name(TRIGRAM_INDEX)}"
-        )
+from producers.trigram import trigram_index
 
 
 class Migration(migrations.Migration):
@@ -125,5 +102,8 @@ class Migration(migrations.Migration):
                 name="product_live_popular_idx",
             ),
         ),
-        migrations.RunPython(create_trigram_index, drop_trigram_index),
+        # Over published products only, as search reads nothing else.
+        trigram_index(
+            "market.Product", "product_search_text_trgm", "search_text", where="live"
+        ),
     ]
