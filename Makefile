@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
-.PHONY: run test test-postgres setup demo lint format messages clean bench
+.PHONY: run test test-postgres setup demo lint format messages clean bench audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test-postgres: setup
 bench: setup
 	$(BIN)/python -c "import pyinstrument" 2>/dev/null || $(BIN)/pip install --quiet -e ".[dev,postgres,bench]"
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## Check the installed packages against published advisories (docs/security.md).
+## Asks PyPI's advisory service, so it needs the network; the suite does not run it.
+audit: setup
+	$(BIN)/python -c "import pip_audit" 2>/dev/null || $(BIN)/pip install --quiet -e ".[dev,postgres,audit]"
+	$(BIN)/pip-audit --progress-spinner off --skip-editable $(AUDIT_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
