@@ -1,0 +1,1 @@
+"""The site under attack: throttling, headers, uploads, hostile input."""
