@@ -9,7 +9,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev,postgres]"
@@ -48,7 +48,7 @@ bench: setup
 ## Asks PyPI's advisory service, so it needs the network; the suite does not run it.
 audit: setup
 	$(BIN)/python -c "import pip_audit" 2>/dev/null || $(BIN)/pip install --quiet -e ".[dev,postgres,audit]"
-	$(BIN)/pip-audit --progress-spinner off --skip-editable $(AUDIT_ARGS)
+	$(BIN)/pip-audit --strict --desc on --progress-spinner off --skip-editable $(AUDIT_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
