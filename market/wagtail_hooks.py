@@ -251,7 +251,11 @@ class ProductViewSet(CooperativeScopedSnippetViewSet):
         InlinePanel(
             "images",
             label=_("Ảnh sản phẩm"),
-            panels=[FieldPanel("image"), FieldPanel("caption")],
+            panels=[
+                FieldPanel("image"),
+                FieldPanel("alt_text"),
+                FieldPanel("caption"),
+            ],
         ),
     ]
 

@@ -24,6 +24,8 @@ from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 from wagtail.search import index
 
 from . import places
+from .alt_text import PhotoWithAltText
+from .richtext import sanitise_instance
 from .text import fold
 
 RICH_TEXT_FEATURES = ["bold", "italic", "h3", "ol", "ul", "link"]
@@ -196,6 +198,7 @@ class Cooperative(index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
+        sanitise_instance(self)
         if (
             self.commune_code is not None
             and self.province_code is not None
@@ -219,6 +222,7 @@ class Cooperative(index.Indexed, ClusterableModel):
         return fold(" ".join([self.name, self.commune_name, self.province_name]))
 
     def save(self, *args, **kwargs):
+        sanitise_instance(self)
         self.search_text = self.build_search_text()
         if self.collection_id is None:
             self.collection = Collection.get_first_root_node().add_child(
@@ -255,7 +259,7 @@ class Cooperative(index.Indexed, ClusterableModel):
         return places.format_address(self.street, self.commune_code, self.province_code)
 
 
-class CooperativePhoto(Orderable):
+class CooperativePhoto(PhotoWithAltText, Orderable):
     cooperative = ParentalKey(
         Cooperative, related_name="photos", on_delete=models.CASCADE
     )

@@ -259,7 +259,11 @@ class CooperativeViewSet(CooperativeScopedSnippetViewSet):
         InlinePanel(
             "photos",
             label=_("Ảnh"),
-            panels=[FieldPanel("image"), FieldPanel("caption")],
+            panels=[
+                FieldPanel("image"),
+                FieldPanel("alt_text"),
+                FieldPanel("caption"),
+            ],
         ),
     ]
 

@@ -339,7 +339,7 @@ def product_form_data(world: World, product=None, **overrides) -> dict:
     """POST data for the product admin form, valid when posted by district staff."""
     product = product or world.product_b
     images = [
-        {"image": pi.image_id, "caption": "ảnh", "id": pi.pk}
+        {"image": pi.image_id, "alt_text": "ảnh", "caption": "ảnh", "id": pi.pk}
         for pi in product.images.all()
     ]
     data = {

@@ -24,8 +24,10 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from producers.alt_text import PhotoWithAltText
 from producers.gtin import normalise_gtin, validate_gtin
 from producers.models import RICH_TEXT_FEATURES, Certification, Cooperative
+from producers.richtext import sanitise_instance
 from producers.text import fold, fold_words
 
 from ..fields import MonthsField, mask_to_months, month_bit
@@ -321,6 +323,7 @@ class Product(
 
     def clean(self):
         super().clean()
+        sanitise_instance(self)
         if self.gtin:
             # Stored as GTIN-14 so the same trade item never appears twice; an
             # invalid value is already reported against the field by its validator.
@@ -338,6 +341,7 @@ class Product(
                 )
 
     def save(self, *args, **kwargs):
+        sanitise_instance(self)
         self.search_name = " ".join(fold_words(self.name))
         self.search_text = self.build_search_text()
         if (
@@ -397,7 +401,7 @@ class Product(
         return images[0].image if images else None
 
 
-class ProductImage(Orderable):
+class ProductImage(PhotoWithAltText, Orderable):
     product = ParentalKey(Product, related_name="images", on_delete=models.CASCADE)
     image = models.ForeignKey(
         "wagtailimages.Image",
