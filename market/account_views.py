@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from producers.ratelimit import rate_limit
+
 from .buying_views import order_context, orders_for_user
 from .cart import merge_guest_cart
 from .forms import BuyerLoginForm, SignupForm
@@ -63,6 +65,7 @@ def login_view(request):
 @sensitive_post_parameters("password1", "password2")
 @csrf_protect
 @never_cache
+@rate_limit("signup", methods={"POST"})
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:

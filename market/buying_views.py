@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from producers import places
+from producers.ratelimit import rate_limit
 
 from . import ordering
 from .cart import MAX_QUANTITY, Cart, CartError
@@ -236,6 +237,7 @@ def _after_placing(request, order: Order):
 
 
 @never_cache
+@rate_limit("checkout", methods={"POST"})
 @require_http_methods(["GET", "POST"])
 def checkout(request):
     cart = Cart.for_request(request)
@@ -527,6 +529,7 @@ def _matches(order: Order | None, contact: str) -> bool:
 
 
 @never_cache
+@rate_limit("tracking", methods={"POST"})
 @require_http_methods(["GET", "POST"])
 def order_tracking(request):
     """A guest opens their order with its number and their phone or e-mail.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.images.models import SourceImageIOError
 
 from producers.models import Certification
+from producers.ratelimit import rate_limit
 
 from . import search as product_search
 from .catalogue import (
@@ -51,11 +52,17 @@ def _listing_context(request, listing: Listing) -> dict:
     }
 
 
+def _has_query(request) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
+@rate_limit("search", when=_has_query)
 def catalogue(request):
     listing = product_listing(request.GET)
     return render(request, "market/catalogue.html", _listing_context(request, listing))
 
 
+@rate_limit("search")
 def search(request):
     listing = product_listing(request.GET)
     query = listing.filterset.search_query

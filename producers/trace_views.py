@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from . import digital_link, epcis, qr, trace_page, trace_sections
 from .gtin import gtin_or_none
 from .models import Lot
+from .ratelimit import rate_limit
 
 LINKSET_TYPE = "application/linkset+json"
 GS1_VOC = "https://gs1.org/voc/"
@@ -85,6 +86,7 @@ def lot_short(request, public_id):
 
 
 @require_safe
+@rate_limit("lot_lookup", when=lambda request: "code" in request.GET)
 def lot_lookup(request):
     """Find a lot from what is printed on the package, whoever produced it."""
     if "code" not in request.GET:

@@ -1,9 +1,11 @@
 """Settings shared by every environment; nothing secret lives here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "corsheaders",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +55,9 @@ MIDDLEWARE = [
     # First: everything after it sees the visitor's address, not the proxy's.
     "cms.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (cms/security.py); outside
+    # the page cache, so cached pages get them too.
+    "cms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +74,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "producers.api.middleware.ApiConditionalGetMiddleware",
     "producers.api.middleware.IdempotencyMiddleware",
+    # Last: turns a sign-in refused for too many failures into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -196,6 +205,29 @@ if redis_url := os.environ.get("REDIS_URL"):
     SESSION_CACHE_ALIAS = "sessions"
 
 LOGIN_URL = "wagtailadmin_login"
+# Sign-in throttling (django-axes, cms/security.py, docs/deploy.md): the first
+# backend refuses a sign-in while its account and address, or its address, are
+# locked out; the second checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "cms.security.LoginAttempts"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Failures of one account from one address that lock it there...
+AXES_FAILURE_LIMIT = 5
+# ...and failures from one address, on any accounts, that lock the address.
+MARKET_LOGIN_ADDRESS_FAILURE_LIMIT = 30
+# The lock lifts this long after the last failure; failures while locked out
+# are refused without being counted, so the time shown holds.
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "producers.ratelimit.client_address"
+AXES_USERNAME_CALLABLE = "cms.security.login_username"
+AXES_LOCKOUT_CALLABLE = "cms.security.login_locked_out"
+# Successful sign-ins are not logged (no table growing with every login).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Chợ Nông Sản Nghệ An"
@@ -225,10 +257,20 @@ if search_url := os.environ.get("WAGTAILSEARCH_URL"):
         "INDEX_PREFIX": os.environ.get("WAGTAILSEARCH_INDEX_PREFIX", "nsa_"),
         "TIMEOUT": 5,
     }
+# Images and documents are judged by their first bytes, not their names: markup
+# (HTML, SVG) is refused whatever it is called, and an image's pixels are counted
+# from its header before anything decodes it (producers/uploads.py).
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "producers.upload_forms.CheckedImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "producers.upload_forms.CheckedDocumentForm"
+# Documents served by the site itself: only PDFs open in the browser, anything
+# else downloads; each answer forbids scripts and type guessing.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Page addresses in plain ASCII ("tuan-le-cam-vinh"): readable when shared on
@@ -277,6 +319,91 @@ MARKET_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 # The API's rate limits count per REMOTE_ADDR, which the line above makes right;
 # django-ninja must not read X-Forwarded-For itself, which visitors can forge.
 NINJA_NUM_PROXIES = 0
+
+# Requests per client address to the pages that cost work per request
+# (producers/ratelimit.py): N per second, minute, hour or day ("30/m"); beyond
+# that 429 and a page saying when to try again. Requests the page cache answers
+# are not counted (docs/deploy.md). None turns a limit off.
+MARKET_RATE_LIMITS = {
+    # /tim-kiem/ and the catalogue with ?q=
+    "search": "60/m",
+    # POSTs to /thanh-toan/ (placing an order, choosing delivery)
+    "checkout": "30/m",
+    # POSTs to /tra-cuu-don-hang/, besides its per-order attempt counts
+    "tracking": "20/m",
+    # /truy-xuat/?code=
+    "lot_lookup": "60/m",
+    # POSTs to /tai-khoan/dang-ky/
+    "signup": "10/h",
+    # Stripe's webhook: Stripe retries what is refused, so generous but bounded.
+    "stripe_webhook": "600/m",
+}
+
+# Security headers (cms/security.py). The public site's policy: everything from
+# this site, no inline script or style (there is none; JSON-LD is data), images
+# also as data: URIs and from the media storage's host, video embeds from
+# YouTube and Facebook, forms posted here and on to Stripe Checkout.
+CSP_VIDEO_HOSTS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://www.facebook.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": CSP_VIDEO_HOSTS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Areas with a policy of their own, by path prefix: the Wagtail admin runs inline
+# scripts and styles and shows previews in frames of itself; the API's Swagger
+# UI (/api/v1/docs) styles itself inline and draws its icons as data: images.
+MARKET_CSP_AREAS = {
+    "/admin/": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "frame-src": [SELF, *CSP_VIDEO_HOSTS],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+    },
+    MARKET_API_PREFIX: {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Powerful browser features no page of the site uses (the lot lookup asks for
+# no camera: phones scan the QR code with their own camera app).
+MARKET_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

@@ -44,3 +44,16 @@ MARKET_API_RATES = {"anonymous": "100000/m", "token": "100000/m"}
 # context and count a view's queries; the page cache is tested on its own
 # (tests/cms/test_page_cache.py) and is on for the browser tests.
 MARKET_PAGE_CACHE_SECONDS = 0
+
+# Page rate limits and sign-in lockouts are tested on their own (tests/security);
+# elsewhere they must not refuse a test that makes many requests or failed
+# sign-ins. Django's test client's login() authenticates without a request,
+# which axes' backend refuses: the tests' backend lets that one case through
+# and checks every request as the site does.
+MARKET_RATE_LIMITS = dict.fromkeys(MARKET_RATE_LIMITS, "100000/m")  # noqa: F405
+AXES_FAILURE_LIMIT = 100000
+MARKET_LOGIN_ADDRESS_FAILURE_LIMIT = 100000
+AUTHENTICATION_BACKENDS = [
+    "tests.security.backends.AxesBackendForTestClient",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from market import ordering
 from market.models import Order, Payment, PaymentMethod, StripeEvent
+from producers.ratelimit import rate_limit
 
 from . import stripe as stripe_payments
 
@@ -42,6 +43,7 @@ class RetryLater(Exception):
 
 
 @csrf_exempt
+@rate_limit("stripe_webhook", page=False)
 @require_POST
 def stripe_webhook(request):
     """Receive one Stripe event: 400 if it is not Stripe's, 2xx once stored."""
