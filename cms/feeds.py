@@ -20,13 +20,22 @@ class NewsFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, index, tag=""):
+        from taggit.models import Tag
+
         self.tag = tag
+        # The title names the tag as editors wrote it, never the raw ?tag= (a
+        # control character there cannot be written in XML).
+        self.tag_name = (
+            Tag.objects.filter(slug=tag).values_list("name", flat=True).first()
+            if tag
+            else None
+        )
         return index
 
     def title(self, index):
         title = f"{index.seo_title or index.title} · {settings.WAGTAIL_SITE_NAME}"
-        if self.tag:
-            title = f"{title} · #{self.tag}"
+        if self.tag_name:
+            title = f"{title} · #{self.tag_name}"
         return title
 
     def link(self, index):
