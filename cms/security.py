@@ -50,13 +50,19 @@ def _origin(url: str) -> str | None:
     return None
 
 
+_media_origins: dict[str, str | None] = {}
+
+
 def media_origin() -> str | None:
     """Where uploaded images are served from, if not this site: the bucket's
-    or CDN's origin, read from the storage's own URLs."""
-    try:
-        return _origin(default_storage.url("csp-probe.jpg"))
-    except Exception:  # noqa: BLE001 - a storage that cannot say: same origin
-        return None
+    or CDN's origin, read from the storage's own URLs (once per set-up)."""
+    key = repr((settings.STORAGES.get("default"), settings.MEDIA_URL))
+    if key not in _media_origins:
+        try:
+            _media_origins[key] = _origin(default_storage.url("csp-probe.jpg"))
+        except Exception:  # noqa: BLE001 - a storage that cannot say: this site
+            _media_origins[key] = None
+    return _media_origins[key]
 
 
 def checkout_origins() -> list[str]:
