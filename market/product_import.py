@@ -17,7 +17,6 @@ import io
 import json
 import re
 import uuid
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +44,7 @@ from wagtail.search.backends import get_search_backends
 from producers.gtin import normalise_gtin
 from producers.models import Cooperative, CooperativeLogEntry
 from producers.text import fold, fold_words
+from producers.uploads import ZipRefused, inspect_zip
 
 from . import spreadsheets
 from .fields import format_months, parse_months
@@ -57,6 +57,12 @@ MAX_ROWS = 20_000
 # An XLSX is a zip: a few kilobytes can inflate to gigabytes inside openpyxl.
 MAX_XLSX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_XLSX_RATIO = 200
+# An exported workbook holds about ten parts; Excel adds a few more.
+MAX_XLSX_MEMBERS = 200
+# Columns read from a sheet (there are far fewer columns to import), and rows
+# read at all, blank ones included.
+MAX_XLSX_COLUMNS = 64
+MAX_XLSX_SHEET_ROWS = 2 * MAX_ROWS + 1000
 MIN_PRICE = 1000
 MAX_PRICE = 1_000_000_000
 MAX_QUANTITY = 1_000_000
@@ -460,24 +466,39 @@ def _xlsx_rows(data: bytes) -> Iterable[list]:
     import openpyxl
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise ImportFileError(
-            _("Không đọc được tệp Excel: hãy lưu lại dạng .xlsx.")
-        ) from error
-    total = sum(member.file_size for member in members)
-    if total > MAX_XLSX_UNCOMPRESSED_BYTES or any(
-        member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1024)
-        for member in members
-    ):
+        inspect_zip(
+            data,
+            max_members=MAX_XLSX_MEMBERS,
+            max_total_bytes=MAX_XLSX_UNCOMPRESSED_BYTES,
+            max_ratio=MAX_XLSX_RATIO,
+        )
+    except ZipRefused as refused:
+        if refused.reason == "damaged":
+            raise ImportFileError(
+                _("Không đọc được tệp Excel: hãy lưu lại dạng .xlsx.")
+            ) from refused
         raise ImportFileError(
             _("Tệp Excel bung ra quá lớn so với dung lượng: hãy lưu lại hoặc dùng CSV.")
-        )
+            if refused.reason in ("inflates", "members")
+            else _(
+                "Tệp Excel chứa phần lạ (khai báo XML) không có trong tệp Excel "
+                "thường: hãy mở bằng Excel, lưu lại dạng .xlsx rồi tải lên."
+            )
+        ) from refused
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        # The sheet's declared size is not believed: a few bytes can claim
+        # 16,384 columns and a million rows, which openpyxl would pad out.
+        sheet.reset_dimensions()
+        for count, row in enumerate(
+            sheet.iter_rows(max_col=MAX_XLSX_COLUMNS, values_only=True), start=1
+        ):
+            if count > MAX_XLSX_SHEET_ROWS:
+                raise ImportFileError(
+                    _("Tệp có hơn %(max)s dòng sản phẩm: hãy chia thành nhiều tệp.")
+                    % {"max": f"{MAX_ROWS:,}".replace(",", ".")}
+                )
             yield list(row)
         workbook.close()
     except ImportFileError:

@@ -33,7 +33,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import InspectView
 
-from . import labels
+from . import labels, uploads
 from .admin_views import (
     CooperativeOwnedForm,
     FoldedSearchIndexView,
@@ -61,17 +61,12 @@ from .traceability import EvidenceFile, NewEvent, recall_lot, record_event
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
-# Evidence uploads: lab reports and photos, told apart by their first bytes too,
-# so a renamed executable is not stored as "report.pdf".
+# Evidence uploads: lab reports and photos, judged by their first bytes
+# (producers/uploads.py), so neither a renamed executable nor a page of HTML is
+# stored as "report.pdf" and served from the site.
 MAX_EVIDENCE_FILES = 5
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-EVIDENCE_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "webp": (b"RIFF",),
-}
+EVIDENCE_KINDS = {uploads.PDF, uploads.JPEG, uploads.PNG, uploads.WEBP}
 
 MAX_LABELS = 500
 
@@ -170,32 +165,7 @@ class EvidenceField(forms.FileField):
 
     @staticmethod
     def _clean_one(upload):
-        name = upload.name or ""
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if extension not in EVIDENCE_SIGNATURES:
-            raise ValidationError(
-                _("Tệp “%(name)s”: chỉ nhận PDF, JPG, PNG hoặc WebP.") % {"name": name},
-                code="file_type",
-            )
-        if upload.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError(
-                _("Tệp “%(name)s” quá lớn: tối đa 10 MB mỗi tệp.") % {"name": name},
-                code="file_size",
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        signature_ok = any(
-            head.startswith(sig) for sig in EVIDENCE_SIGNATURES[extension]
-        )
-        if extension == "webp":
-            signature_ok = signature_ok and head[8:12] == b"WEBP"
-        if not signature_ok:
-            raise ValidationError(
-                _("Tệp “%(name)s” không phải là tệp %(type)s hợp lệ.")
-                % {"name": name, "type": extension.upper()},
-                code="file_content",
-            )
+        uploads.check_file(upload, kinds=EVIDENCE_KINDS, max_bytes=MAX_EVIDENCE_BYTES)
         return upload
 
 

@@ -271,6 +271,11 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "producers.upload_forms.CheckedDocumentForm"
 # else downloads; each answer forbids scripts and type guessing.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# Draftail, reading a posted value that is not its own JSON as HTML to clean
+# rather than failing (producers/richtext_editor.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "producers.richtext_editor.CheckedDraftailRichTextArea"}
+}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Page addresses in plain ASCII ("tuan-le-cam-vinh"): readable when shared on
