@@ -3,7 +3,10 @@
  * Every page works without this file (plain forms, POST then redirect). With
  * it: the cart updates a line without reloading the page, the checkout's
  * commune list follows the province select, and the checkout totals follow
- * the delivery choices.
+ * the delivery choices. The card payment status page asks for its status
+ * again while it waits, instead of reloading itself (a page that reloads on
+ * its own loses a screen reader's place; only the status box is replaced and
+ * read out, see order_payment.html).
  */
 (function () {
   "use strict";
@@ -143,7 +146,26 @@
     });
   }
 
+  /* Payment status: fetch the page again and swap in the status box. */
+  function watchPaymentStatus(box) {
+    var seconds = parseInt(box.getAttribute("data-refresh-seconds"), 10) || 5;
+    window.setTimeout(function () {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector(".payment-status");
+          if (!fresh) { watchPaymentStatus(box); return; }
+          if (fresh.innerHTML !== box.innerHTML) { box.innerHTML = fresh.innerHTML; }
+          if (fresh.hasAttribute("data-refresh-seconds")) { watchPaymentStatus(box); }
+          else { box.removeAttribute("data-refresh-seconds"); }
+        })
+        .catch(function () { watchPaymentStatus(box); });
+    }, seconds * 1000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var status = document.querySelector(".payment-status[data-refresh-seconds]");
+    if (status) { watchPaymentStatus(status); }
     var cart = document.querySelector("#cart[data-cart-url]");
     if (cart) { setUpCart(cart); }
     var checkout = document.querySelector("form[data-checkout]");
