@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 
-.PHONY: run test test-postgres setup demo lint format messages clean bench audit
+.PHONY: run test test-postgres setup demo lint format messages clean bench audit lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ test-postgres: setup
 bench: setup
 	$(BIN)/python -c "import pyinstrument" 2>/dev/null || $(BIN)/pip install --quiet -e ".[dev,postgres,bench]"
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## Lighthouse (mobile, simulated Slow 4G) on the main pages of the demo site
+## (docs/performance.md). Installs Lighthouse into .lighthouse/ with npm the first
+## time; the suite never does. Options go in LIGHTHOUSE_ARGS: --url http://host:port
+LIGHTHOUSE_VERSION := 12.2.3
+lighthouse: demo
+	@grep -qs "\"version\": \"$(LIGHTHOUSE_VERSION)\"" .lighthouse/node_modules/lighthouse/package.json || npm install --prefix .lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python manage.py lighthouse $(LIGHTHOUSE_ARGS)
 
 ## Check the installed packages against published advisories (docs/security.md).
 ## Asks PyPI's advisory service, so it needs the network; the suite does not run it.
