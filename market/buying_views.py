@@ -67,7 +67,8 @@ TRACKING_WINDOW_SECONDS = 15 * 60
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # A path on this site: redirect() would take "cart" or "a:b" for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

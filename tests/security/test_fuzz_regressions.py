@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.cms.site_pages import district_site, news_post
+from tests.market.factories import ProductFactory
+from tests.producers.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +33,25 @@ def test_a_feed_title_names_only_a_tag_that_exists(client, site):
     response = client.get("/tin-tuc/rss.xml?tag=Mua+ngay+t%E1%BA%A1i+evil.example")
     title = ET.fromstring(response.content).find("channel").findtext("title")
     assert "evil.example" not in title
+
+
+@pytest.mark.parametrize("target", ["<zq9x onmouseover=1>", ":", "market:cart", "x"])
+def test_a_next_that_is_not_a_path_sends_the_cart_back_to_the_cart(client, target):
+    # redirect() read a relative "next" as a view name: NoReverseMatch, 500.
+    product = ProductFactory()
+    response = client.post(
+        "/gio-hang/", {"action": "add", "product": product.pk, "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/gio-hang/"
+
+
+@pytest.mark.parametrize("target", ["<zq9x onmouseover=1>", ":", "market:cart", "x"])
+def test_a_next_that_is_not_a_path_sends_the_buyer_to_their_account(client, target):
+    user = UserFactory(username="lan@example.com", email="lan@example.com")
+    response = client.post(
+        "/tai-khoan/dang-nhap/",
+        {"username": user.username, "password": "password", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/tai-khoan/"
