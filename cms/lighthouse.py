@@ -45,6 +45,7 @@ READY_TIMEOUT = 60
 # Seconds a page may take the first time (its photos' renditions are made then).
 WARM_TIMEOUT = 180
 MEDIA_MAX_AGE = 30 * 24 * 3600
+ATTEMPTS = 3
 
 
 class LighthouseError(Exception):
@@ -354,10 +355,16 @@ def run_lighthouse(url: str, output: Path, cookie: str = "") -> dict:
     if cookie:
         args.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH", CHROME_PATH))
-    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not output.exists():
-        raise LighthouseError(f"Lighthouse failed on {url}:\n{done.stderr[-2000:]}")
-    return json.loads(output.read_text())
+    # Lighthouse now and then fails to record a trace (NO_NAVSTART, NO_FCP on a
+    # busy machine) and asks to be run again: so it is, twice at most.
+    for _attempt in range(ATTEMPTS):
+        output.unlink(missing_ok=True)
+        done = subprocess.run(
+            args, env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode == 0 and output.exists():
+            return json.loads(output.read_text())
+    raise LighthouseError(f"Lighthouse failed on {url}:\n{done.stderr[-2000:]}")
 
 
 def is_photo(item: dict) -> bool:
