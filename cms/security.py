@@ -8,7 +8,8 @@ would be the same for all. The Wagtail admin and the API's Swagger UI run
 inline code and styles of their own; they get the looser policies of
 settings.MARKET_CSP_AREAS instead (the first prefix of the path that matches).
 Every policy may load images from the media storage (a bucket or CDN when
-one is set) and may post a form that ends at Stripe Checkout.
+one is set) and may post a form that ends at Stripe Checkout; a page's preview
+in the editor keeps the public policy but may be framed by the admin.
 
 Sign-in throttling (django-axes, on both the buyers' and the admin's login):
 failed sign-ins are counted per account and address, AXES_FAILURE_LIMIT of them
@@ -28,6 +29,7 @@ from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -91,6 +93,10 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         if media := media_origin():
             extra["img-src"] = [media]
         parts.update = {**extra, **(parts.update or {})}
+        if getattr(request, "is_dummy", False) or getattr(request, "is_preview", False):
+            # Wagtail renders a page's preview through the middleware with a
+            # request for the page's own address; the admin shows it in a frame.
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
         return parts
 
     def process_response(self, request, response):

@@ -278,6 +278,9 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 }
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Editors' avatars are not fetched from Gravatar: no third party learns who
+# works in the admin, and the admin's images all come from the site itself.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Page addresses in plain ASCII ("tuan-le-cam-vinh"): readable when shared on
 # Zalo and typed by people who write without diacritics.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

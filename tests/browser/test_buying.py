@@ -55,7 +55,7 @@ def fill_checkout(page, payment_label):
     page.select_option("#id_province", "40")
     # The script fills the commune list for the chosen province.
     page.wait_for_function(
-        "document.querySelectorAll('#id_commune option[value]').length > 10"
+        "() => document.querySelectorAll('#id_commune option[value]').length > 10"
     )
     page.select_option("#id_commune", "17254")
     page.fill("#id_street", "Xóm 3, thôn Trung Tâm")

@@ -166,7 +166,8 @@ def test_editor_builds_a_campaign_with_a_live_grid_approver_publishes_visitor_se
     approver_page.wait_for_url(f"**/admin/pages/{campaign.pk}/edit/")
     approver_page.locator("footer .w-dropdown__toggle").click()
     approver_page.wait_for_function(  # the menu has faded in
-        "getComputedStyle(document.querySelector('footer .tippy-box')).opacity === '1'"
+        "() => getComputedStyle(document.querySelector('footer .tippy-box')).opacity"
+        " === '1'"
     )
     screenshot("cms-approver-workflow-actions", approver_page)
     approver_page.locator(

@@ -62,7 +62,8 @@ def test_editor_adds_a_product_with_a_photo_publishes_it_and_finds_it_in_the_cat
     )
     modal.locator("form[data-chooser-modal-creation-form] button[type=submit]").click()
     page.wait_for_function(
-        "document.querySelector('#id_images-0-image-title').textContent.trim() !== ''"
+        "() => document.querySelector('#id_images-0-image-title').textContent.trim()"
+        " !== ''"
     )
     screenshot("admin-product-form")
 
