@@ -107,8 +107,12 @@ def sniff(head: bytes) -> str | None:
         return GIF
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
-    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
-        return AVIF
+    if head[4:8] == b"ftyp":
+        # The major brand, then the compatible ones, up to the box's end.
+        end = min(int.from_bytes(head[:4], "big"), len(head))
+        brands = [head[i : i + 4] for i in range(8, end - 3, 4)]
+        if b"avif" in brands or b"avis" in brands:
+            return AVIF
     if head[:4] == b"PK\x03\x04":
         return ZIP
     return None
@@ -243,6 +247,8 @@ def check_image_pixels(upload, max_pixels: int | None) -> tuple[int, int]:
 
 _STREAM_BLOCK = 64 * 1024
 _DOCTYPE = (b"<!doctype", b"<!entity")
+# The parts of an Office file that are XML (pictures inside are not scanned).
+_XML_PARTS = (".xml", ".rels", ".vml")
 
 
 def inspect_zip(
@@ -278,12 +284,13 @@ def inspect_zip(
             if member.is_dir():
                 continue
             tail = b""
+            scan = forbid_doctype and member.filename.lower().endswith(_XML_PARTS)
             with archive.open(member) as stream:
                 while block := stream.read(_STREAM_BLOCK):
                     total += len(block)
                     if total > max_total_bytes:
                         raise ZipRefused("inflates")
-                    if forbid_doctype:
+                    if scan:
                         window = (tail + block).lower()
                         if any(word in window for word in _DOCTYPE):
                             raise ZipRefused("doctype")
