@@ -341,8 +341,8 @@ MARKET_RATE_LIMITS = {
     "tracking": "20/m",
     # /truy-xuat/?code=
     "lot_lookup": "60/m",
-    # POSTs to /tai-khoan/dang-ky/
-    "signup": "10/h",
+    # POSTs to /tai-khoan/dang-ky/ (a market day on one Wi-Fi: a few dozen an hour)
+    "signup": "30/h",
     # Stripe's webhook: Stripe retries what is refused, so generous but bounded.
     "stripe_webhook": "600/m",
 }
