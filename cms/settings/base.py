@@ -1,12 +1,14 @@
 """Settings shared by every environment; nothing secret lives here."""
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -262,6 +264,11 @@ if search_url := os.environ.get("WAGTAILSEARCH_URL"):
 # from its header before anything decodes it (producers/uploads.py).
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Pillow itself refuses to open a bigger image wherever it is opened (the admin's
+# profile pictures, renditions of stored images): it raises at twice its
+# MAX_IMAGE_PIXELS, and its warning below that is only noise here.
+PILImage.MAX_IMAGE_PIXELS = WAGTAILIMAGES_MAX_IMAGE_PIXELS // 2
+warnings.filterwarnings("ignore", category=PILImage.DecompressionBombWarning)
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "producers.upload_forms.CheckedImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp"]

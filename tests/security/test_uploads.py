@@ -22,6 +22,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.users.models import UserProfile
 
 from market.models import ProductImport
 from producers.models import TraceEvidence
@@ -231,20 +232,65 @@ def test_a_decompression_bomb_is_refused_from_its_header_in_bounded_memory(
     )
 
 
-def test_too_many_pixels_below_pillows_own_limit_is_refused_by_ours(client, editor):
-    # 10,000 × 8,000 = 80 million pixels: under Pillow's bomb error, over the site's
-    # 40 million.
+def test_an_image_over_the_pixel_limit_is_refused(client, editor, settings):
+    # 10,000 × 8,000 = 80 million pixels, twice the site's 40 million.
     big = png_bomb(10_000, 8_000)
     response = client.post(
         reverse("wagtailimages:add"),
         {"title": "To", "file": SimpleUploadedFile("to.png", big, "image/png")},
     )
-    assert "quá nhiều điểm ảnh (10000 × 8000)" in file_error(response)
+    assert "quá nhiều điểm ảnh" in file_error(response)
     response = client.post(
         reverse("wagtailimages:add_multiple"),
         {"files[]": SimpleUploadedFile("to.png", big, "image/png")},
     )
     assert "quá nhiều điểm ảnh" in response.json()["error_message"]
+
+    # Under a lower limit, the message says how big the image is.
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 1_000_000
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Vừa",
+            "file": SimpleUploadedFile("vua.png", picture("PNG", (1200, 1000))),
+        },
+    )
+    assert "quá nhiều điểm ảnh (1200 × 1000): tối đa 1 triệu" in file_error(response)
+    assert not get_image_model().objects.filter(title__in=["To", "Vừa"]).exists()
+
+
+def test_a_profile_picture_bomb_is_refused_in_bounded_memory(client, editor):
+    """The admin's own profile picture form opens and resizes with Pillow."""
+
+    def post(name, content):
+        return client.post(
+            reverse("wagtailadmin_account"),
+            {
+                "avatar-avatar": SimpleUploadedFile(name, content, "image/png"),
+                "name_email-first_name": "Lan",
+                "name_email-last_name": "Nguyễn",
+                "name_email-email": "lan@example.vn",
+                "locale-preferred_language": "vi",
+                "locale-current_time_zone": "",
+                "theme-theme": "system",
+                "theme-density": "default",
+                "theme-contrast": "system",
+            },
+        )
+
+    bomb = png_bomb(12_000, 12_000)  # 144 million pixels, 140 MB decoded
+    measured_rss = _peak_rss_reset()
+    rss_before = _status_kb("VmRSS")
+    response = post("mat.png", bomb)
+    rss_growth_kb = _status_kb("VmHWM") - rss_before
+    assert response.status_code == 200
+    assert not UserProfile.get_for_user(editor).avatar
+    if measured_rss:
+        assert rss_growth_kb < 40 * 1024, rss_growth_kb
+
+    # The same form with a real photo is saved: only the picture was refused.
+    assert post("mat.png", picture("PNG", (500, 500))).status_code == 302
+    assert UserProfile.get_for_user(editor).avatar
 
 
 def test_an_image_over_the_size_limit_is_refused_before_it_is_opened(client, editor):
