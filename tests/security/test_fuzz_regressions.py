@@ -8,6 +8,7 @@ import pytest
 from tests.cms.site_pages import district_site, news_post
 from tests.market.factories import ProductFactory
 from tests.producers.factories import UserFactory
+from tests.producers.lot_histories import tea_lot
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,17 @@ def test_a_next_that_is_not_a_path_sends_the_buyer_to_their_account(client, targ
     )
     assert response.status_code == 302
     assert response["Location"] == "/tai-khoan/"
+
+
+@pytest.mark.parametrize("scale", ["²", "4" * 5000, "٣"])
+def test_a_qr_png_asked_for_a_scale_int_cannot_read_falls_back_to_the_default(
+    client, scale
+):
+    # "²" and 5,000 digits passed isdigit(), then int() raised: 500.
+    lot = tea_lot()
+    url = f"/l/{lot.public_id}/qr.png"
+    default = client.get(url).content
+    response = client.get(url, {"scale": scale})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content == default
