@@ -271,7 +271,7 @@ def find_pages(base_url: str) -> Pages:
             "The catalogue lists no product: load the demo data (make demo)."
         )
     product_path, lot_path, product_page = products[0], "", ""
-    for path in products[:12]:
+    for path in products:
         _, _, page = browser.open(path)
         found = LOT_LINK.search(page)
         if found and QUANTITY_FIELD.search(page):

@@ -91,6 +91,7 @@ def build_phone_shop() -> SimpleNamespace:
     certify(lot)
     record_full_history(lot)
     products[1].lots.add(lot)
+    products[1].save()  # a parental many-to-many is written on save
 
     return SimpleNamespace(
         site=site,
