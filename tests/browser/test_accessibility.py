@@ -7,6 +7,7 @@ phone. axe-core is the copy bundled with axe-playwright-python (no network).
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from market.models import Order
 from tests.browser.a11y_site import (
@@ -181,3 +182,28 @@ def test_the_card_payment_status_updates_in_place_without_reloading(
     phone.locator(".payment-status__title--ok").wait_for(timeout=15000)
     assert phone.evaluate("window.sameDocument === true")
     assert phone.locator("meta[http-equiv=refresh]").count() == 0
+
+
+def test_a_cart_change_is_read_out_as_its_message_and_new_total(phone, site_url, site):
+    """Changing a quantity swaps the cart without reloading: the status line
+    says what changed and the new total, instead of the whole cart being a
+    live region read out again."""
+    add_to_cart(phone, site_url, site.tea, 2)
+    go(phone, site_url + "/gio-hang/")
+    assert phone.locator("[aria-live], [role=status]").count() == 1
+    status = phone.locator("[data-cart-status]")
+    assert status.inner_text() == ""
+    quantity = phone.locator(".cart-line__qty").first
+    phone.evaluate("window.sameDocument = true")
+    quantity.fill("3")
+    quantity.press("Tab")
+    expect(status).to_contain_text("Tổng cộng: ")
+    # 3 × 185.000 ₫ of goods, and the total with delivery is what is said.
+    expect(phone.locator(".cart-summary__sums dd").first).to_contain_text("555.000")
+    total = phone.locator("dd.cart-summary__total").inner_text().strip()
+    # In place: the page was not reloaded.
+    assert phone.evaluate("window.sameDocument === true")
+    said = status.inner_text()
+    assert f"Tổng cộng: {total}" in said, said
+    # The message of the change comes first.
+    assert said.split("Tổng cộng")[0].strip(), said

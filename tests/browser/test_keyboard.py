@@ -5,6 +5,7 @@ mouse. Each stop shows where the focus is."""
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from market.models import Order, PaymentMethod
 from tests.market.factories import CategoryFactory, ProductFactory
@@ -43,8 +44,12 @@ def wait_until(page, expression: str, seconds: float = 10):
     """Poll `expression` from the test (page.wait_for_function would evaluate a
     string inside the page, which the site's Content Security Policy forbids)."""
     for _ in range(int(seconds * 10)):
-        if page.evaluate(expression):
-            return
+        page.wait_for_load_state()
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:  # a navigation replaced the page meanwhile
+            pass
         page.wait_for_timeout(100)
     raise AssertionError(f"still false after {seconds} s: {expression}")
 
@@ -114,7 +119,8 @@ def test_a_keyboard_only_buyer_goes_from_product_to_order_confirmation(
     type_into(page, "#add-to-cart-qty", "2")
     tab_to(page, "form.add-to-cart button[type=submit]")
     screenshot("keyboard-product-add", page)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     # Back on the product page, the header's cart link counts what was added.
     wait_until(
         page, "document.querySelector('[data-cart-count]').textContent.trim() !== ''"

@@ -17,6 +17,21 @@
     return english ? "\u20ab" + grouped : grouped + " \u20ab";
   }
 
+  /* Say what a change did (its message and the new total) in the page's
+   * status line, so a screen reader does not read the whole cart again. */
+  function announce(cart) {
+    var status = document.querySelector("[data-cart-status]");
+    if (!status) { return; }
+    var parts = [];
+    cart.querySelectorAll(".messages--inline .message, .cart-problems li").forEach(function (node) {
+      parts.push(node.textContent.trim());
+    });
+    var label = cart.querySelector("dt.cart-summary__total");
+    var total = cart.querySelector("dd.cart-summary__total");
+    if (label && total) { parts.push(label.textContent.trim() + ": " + total.textContent.trim()); }
+    status.textContent = parts.join(" ");
+  }
+
   /* Cart: send a line's form with fetch and swap in the cart's new body. */
   function setUpCart(cart) {
     var timer = null;
@@ -27,7 +42,8 @@
       data.set("action", action);
       var focusedId = document.activeElement && document.activeElement.id;
       cart.setAttribute("aria-busy", "true");
-      return fetch(form.action, {
+      // The form's attribute: `form.action` names its inputs called "action".
+      return fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         credentials: "same-origin",
@@ -46,6 +62,7 @@
             badge.textContent = count ? String(count) : "";
             badge.classList.toggle("cart-count--empty", !count);
           }
+          announce(cart);
           if (focusedId) {
             var again = document.getElementById(focusedId);
             if (again) { again.focus(); }
