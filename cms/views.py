@@ -80,7 +80,9 @@ def news_feed(request, path: str, kind: str):
 
     def respond(index):
         feed = NewsAtomFeed() if kind == "atom" else NewsFeed()
-        return feed(request, index=index, tag=request.GET.get("tag", "")[:100])
+        # No NUL: PostgreSQL refuses it in a query (500).
+        tag = request.GET.get("tag", "")[:100].replace("\x00", "")
+        return feed(request, index=index, tag=tag)
 
     return _serve_as_page(request, path, NewsIndexPage, respond)
 

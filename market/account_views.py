@@ -111,6 +111,8 @@ def account(request):
 @login_required(login_url=LOGIN_URL)
 @require_GET
 def account_order(request, number):
+    if "\x00" in number:  # PostgreSQL refuses a NUL in a query: 404, not 500
+        raise Http404
     order = orders_for_user(request.user).filter(number=number).first()
     if order is None:
         raise Http404

@@ -30,6 +30,7 @@ from producers.ratelimit import rate_limit
 from . import ordering
 from .cart import MAX_QUANTITY, Cart, CartError
 from .forms import (
+    CHECKOUT_TOKEN,
     DEFAULT_PROVINCE,
     CartLineForm,
     CheckoutForm,
@@ -183,7 +184,8 @@ def _refresh_initial(request) -> dict:
 
 
 def _order_for_token(token: str) -> Order | None:
-    if not token or len(token) > 64:
+    # Only a well-formed token is looked up (a NUL would be a 500 on PostgreSQL).
+    if not CHECKOUT_TOKEN.match(token):
         return None
     return Order.objects.filter(checkout_token=token).first()
 
@@ -370,6 +372,8 @@ def order_queryset():
 
 
 def _order_by_token(number: str, token: str) -> Order:
+    if "\x00" in number:  # PostgreSQL refuses a NUL in a query: 404, not 500
+        raise Http404
     order = order_queryset().filter(number=number).first()
     if order is None or not constant_time_compare(order.access_token, token):
         raise Http404

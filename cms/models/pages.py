@@ -233,7 +233,8 @@ class NewsIndexPage(SeoMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        slug = request.GET.get("tag", "")[:100]
+        # No NUL: PostgreSQL refuses it in a query (500).
+        slug = request.GET.get("tag", "")[:100].replace("\x00", "")
         items = self.news_items(slug).prefetch_related("tagged_items__tag")
         context.update(paginate(request, items, NEWS_PER_PAGE))
         context["tag_slug"] = slug

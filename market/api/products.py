@@ -10,6 +10,7 @@ from typing import Literal
 
 import django_filters
 from django.db.models import F, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -244,6 +245,8 @@ def list_products(request, filters: Query[ProductFilters]):
 )
 def get_product(request, slug: str):
     """A published product with its description, images, certificates and lots."""
+    if "\x00" in slug:  # PostgreSQL refuses a NUL in a query: 404, not 500
+        raise Http404
     lots = Lot.objects.order_by(F("harvest_date").desc(nulls_last=True), "-pk")
     return get_object_or_404(
         product_page_queryset().prefetch_related(Prefetch("lots", queryset=lots)),

@@ -264,6 +264,8 @@ def list_cooperatives(request, filters: Query[CooperativeFilters]):
 )
 def get_cooperative(request, slug: str):
     """A cooperative's profile: contact, places, delivery, certificates, areas."""
+    if "\x00" in slug:  # PostgreSQL refuses a NUL in a query: 404, not 500
+        raise Http404
     request.api_certification_day = timezone.localdate()
     cooperative = (
         Cooperative.objects.select_related("logo")

@@ -7,6 +7,7 @@ import pytest
 
 from tests.cms.site_pages import district_site, news_post
 from tests.market.factories import ProductFactory
+from tests.market.orders import place
 from tests.producers.factories import UserFactory
 from tests.producers.lot_histories import tea_lot
 
@@ -70,3 +71,37 @@ def test_a_qr_png_asked_for_a_scale_int_cannot_read_falls_back_to_the_default(
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content == default
+
+
+# A NUL byte reached a query and PostgreSQL refused it (DataError, 500); SQLite
+# takes it, so these fail only when the suite runs on PostgreSQL (DATABASE_URL).
+
+
+def test_a_news_list_or_feed_asked_for_a_tag_with_nul_answers(client, site):
+    news_post(site.news, "Tin chè", tags=["chè"])
+    assert client.get("/tin-tuc/", {"tag": "ch\x00"}).status_code == 200
+    assert client.get("/tin-tuc/rss.xml", {"tag": "ch\x00"}).status_code == 200
+
+
+def test_an_order_address_with_nul_is_not_found(client):
+    product = ProductFactory()
+    order = place([(product, 1)])
+    assert client.get("/don-hang/%00/%00/").status_code == 404
+    assert client.get(f"/don-hang/{order.number}%00/x/thanh-toan/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get("/tai-khoan/don-hang/%00/").status_code == 404
+
+
+def test_a_checkout_token_with_nul_is_no_token(client):
+    product = ProductFactory()
+    client.post("/gio-hang/", {"action": "add", "product": product.pk})
+    response = client.post("/thanh-toan/", {"checkout_token": "\x00" * 43})
+    assert response.status_code == 200
+    assert response.context["form"].errors["checkout_token"]
+
+
+@pytest.mark.parametrize("kind", ["products", "cooperatives"])
+def test_an_api_detail_with_nul_is_not_found(client, kind):
+    response = client.get(f"/api/v1/{kind}/che%00")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
