@@ -102,9 +102,12 @@ def type_into(page, selector: str, text: str):
     page.keyboard.type(text)
 
 
+@pytest.mark.parametrize("screen", ["page", "phone"])
 def test_a_keyboard_only_buyer_goes_from_product_to_order_confirmation(
-    page, site_url, product, screenshot
+    request, screen, site_url, product, screenshot
 ):
+    # A laptop, and a phone with a keyboard (or a switch) attached.
+    page = request.getfixturevalue(screen)
     page.goto(site_url + product.get_absolute_url())
 
     # The first Tab stop is the skip link, and it moves the focus to <main>.
@@ -118,7 +121,7 @@ def test_a_keyboard_only_buyer_goes_from_product_to_order_confirmation(
     # From <main>, the next stops are the page's own: quantity, then add.
     type_into(page, "#add-to-cart-qty", "2")
     tab_to(page, "form.add-to-cart button[type=submit]")
-    screenshot("keyboard-product-add", page)
+    screenshot(f"keyboard-{screen}-product-add", page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     # Back on the product page, the header's cart link counts what was added.
@@ -164,7 +167,7 @@ def test_a_keyboard_only_buyer_goes_from_product_to_order_confirmation(
     assert_focus_visible(page)
 
     tab_to(page, "button.button--primary.button--wide[type=submit]")
-    screenshot("keyboard-checkout", page)
+    screenshot(f"keyboard-{screen}-checkout", page)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/don-hang/DH-\d{6}-\w{5}/[^/]+/$"))
 
@@ -176,7 +179,7 @@ def test_a_keyboard_only_buyer_goes_from_product_to_order_confirmation(
     line = order.fulfilments.get().lines.get()
     assert (line.product_id, line.quantity) == (product.pk, 2)
     assert order.number in page.locator("main").inner_text()
-    screenshot("keyboard-confirmation", page)
+    screenshot(f"keyboard-{screen}-confirmation", page)
 
 
 def test_focus_is_visible_on_every_stop_of_the_header_and_product_page(
