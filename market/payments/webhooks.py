@@ -122,6 +122,11 @@ def _locked_payment(payment_id: int) -> Payment:
     return payment
 
 
+def _is_id(text: str) -> bool:
+    """Whether `text` is a row id int() reads ("²" is a digit to isdigit())."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _session_payment(session: dict) -> Payment | None:
     """The card Payment a Checkout Session belongs to, locked, or None."""
     cards = Payment.objects.filter(method=PaymentMethod.CARD)
@@ -134,7 +139,7 @@ def _session_payment(session: dict) -> Payment | None:
         metadata = session.get("metadata") or {}
         candidate = str(metadata.get("payment_id", ""))
         number = session.get("client_reference_id") or metadata.get("order_number")
-        if not candidate.isdigit() or not number:
+        if not _is_id(candidate) or not number:
             return None
         payment_id = (
             cards.filter(pk=int(candidate), order__number=number)
@@ -313,7 +318,7 @@ def _charge_payment_id(charge: dict) -> int | None:
             return found
     metadata = charge.get("metadata") or {}
     candidate = str(metadata.get("payment_id", ""))
-    if candidate.isdigit() and metadata.get("order_number"):
+    if _is_id(candidate) and metadata.get("order_number"):
         return (
             cards.filter(pk=int(candidate), order__number=metadata["order_number"])
             .values_list("pk", flat=True)

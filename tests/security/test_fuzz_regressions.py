@@ -6,8 +6,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.cms.site_pages import district_site, news_post
+from tests.fake_stripe import event
 from tests.market.factories import ProductFactory
 from tests.market.orders import place
+from tests.market.stripe_orders import post_event
 from tests.producers.factories import UserFactory
 from tests.producers.lot_histories import tea_lot
 
@@ -105,3 +107,21 @@ def test_an_api_detail_with_nul_is_not_found(client, kind):
     response = client.get(f"/api/v1/{kind}/che%00")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("payment_id", ["²", "9" * 5000])
+@pytest.mark.parametrize("kind", ["checkout.session.completed", "charge.refunded"])
+def test_a_signed_event_naming_a_payment_id_int_cannot_read_is_handled(
+    client, payment_id, kind
+):
+    # isdigit() let "²" and 5,000 digits through to int(): ValueError, 500, and
+    # Stripe would deliver the event again for days.
+    obj = {
+        "id": "cs_test_unknown",
+        "object": "checkout.session" if kind.startswith("checkout") else "charge",
+        "client_reference_id": "DH-000000-XXXXX",
+        "metadata": {"payment_id": payment_id, "order_number": "DH-000000-XXXXX"},
+        "payment_status": "paid",
+    }
+    response = post_event(client, event(kind, obj))
+    assert response.status_code == 200
