@@ -3,11 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account as admin_account
 from wagtail.api.v3.urls import api as wagtail_api
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from market.api import api
+from producers.ratelimit import rate_limit
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -17,6 +19,15 @@ from .sitemaps import SITEMAPS
 PAGE_PATH = r"(?P<path>(?:[\w\-]+/)*)"
 
 urlpatterns = [
+    # Each request for a reset link sends an e-mail: limited per address, ahead
+    # of Wagtail's own route for the same address.
+    path(
+        "admin/password_reset/",
+        rate_limit("password_reset", methods=["POST"])(
+            admin_account.PasswordResetView.as_view()
+        ),
+        name="wagtailadmin_password_reset",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -350,6 +350,8 @@ MARKET_RATE_LIMITS = {
     "lot_lookup": "60/m",
     # POSTs to /tai-khoan/dang-ky/ (a market day on one Wi-Fi: a few dozen an hour)
     "signup": "30/h",
+    # POSTs to /admin/password_reset/ (each sends an e-mail)
+    "password_reset": "10/h",
     # Stripe's webhook: Stripe retries what is refused, so generous but bounded.
     "stripe_webhook": "600/m",
 }

@@ -217,6 +217,28 @@ def test_signups_are_limited(limits):
     assert statuses(answers) == [200, 200, 429]
 
 
+def test_admin_password_reset_requests_are_limited_and_send_no_mail_once_refused(
+    limits, mailoutbox, django_user_model
+):
+    django_user_model.objects.create_user("bien-tap", "bientap@example.vn", "x")
+    limits(password_reset="2/h")
+    client = Client()
+
+    answers = [
+        client.post(
+            "/admin/password_reset/",
+            {"email": "bientap@example.vn"},
+            REMOTE_ADDR=VISITOR,
+        )
+        for _ in range(3)
+    ]
+
+    assert statuses(answers) == [302, 302, 429]
+    assert len(mailoutbox) == 2
+    # Asking for the form is not counted.
+    assert client.get("/admin/password_reset/", REMOTE_ADDR=VISITOR).status_code == 200
+
+
 # -- the Stripe webhook --------------------------------------------------------------
 
 
