@@ -185,3 +185,19 @@ def sanitise_instance(instance) -> None:
                 field.attname,
                 sanitise_rich_text(value, getattr(field, "features", None)),
             )
+
+
+class CleanRichTextMixin:
+    """A model whose RichTextFields are cleaned in `clean()` and `save()`.
+
+    `clean()` covers forms (the editor's preview and drafts included), `save()`
+    what code writes; Wagtail pages run both when they are published.
+    """
+
+    def clean(self):
+        super().clean()
+        sanitise_instance(self)
+
+    def save(self, *args, **kwargs):
+        sanitise_instance(self)
+        return super().save(*args, **kwargs)

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from cms.blocks import BodyBlock
+from producers.richtext import CleanRichTextMixin
 
 from .pages import (
     CampaignIndexPage,
@@ -27,7 +28,7 @@ LATEST_NEWS = 3
 UPCOMING_EVENTS = 3
 
 
-class HomePage(SeoMixin, Page):
+class HomePage(CleanRichTextMixin, SeoMixin, Page):
     """The site's front page: a hero, the editors' blocks, then what is current:
     campaigns, products, cooperatives, news and events."""
 

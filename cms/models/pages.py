@@ -30,6 +30,7 @@ from cms import navigation  # noqa: F401 - its receivers clear the cached menu
 from cms.blocks import BodyBlock
 from market.images import renditions_prefetch
 from producers.models import coordinate_field
+from producers.richtext import CleanRichTextMixin
 
 from .seo import SeoMixin
 
@@ -120,7 +121,7 @@ def lead_image_field():
     )
 
 
-class CampaignIndexPage(SeoMixin, Page):
+class CampaignIndexPage(CleanRichTextMixin, SeoMixin, Page):
     """Lists the district's campaigns: running now, coming, and past."""
 
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
@@ -152,7 +153,7 @@ class CampaignIndexPage(SeoMixin, Page):
         return phases
 
 
-class CampaignPage(SeoMixin, Page):
+class CampaignPage(CleanRichTextMixin, SeoMixin, Page):
     """A promotion for a season or a product, e.g. "Mùa cam Vinh 2026"."""
 
     start_date = models.DateField(_("ngày bắt đầu"))
@@ -217,7 +218,7 @@ class CampaignPage(SeoMixin, Page):
         return context
 
 
-class NewsIndexPage(SeoMixin, Page):
+class NewsIndexPage(CleanRichTextMixin, SeoMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
 
     # Read through Wagtail's page API (/api/v1/cms/pages/).
@@ -275,7 +276,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(SeoMixin, Page):
+class NewsPage(CleanRichTextMixin, SeoMixin, Page):
     """News about cooperatives, harvests and the district's programmes."""
 
     date = models.DateField(_("ngày đăng"), default=timezone.localdate)
@@ -375,7 +376,7 @@ class NewsPage(SeoMixin, Page):
         return data
 
 
-class EventIndexPage(SeoMixin, Page):
+class EventIndexPage(CleanRichTextMixin, SeoMixin, Page):
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
 
     # Read through Wagtail's page API (/api/v1/cms/pages/).
@@ -410,7 +411,7 @@ class EventIndexPage(SeoMixin, Page):
         )
 
 
-class EventPage(SeoMixin, Page):
+class EventPage(CleanRichTextMixin, SeoMixin, Page):
     """A trade fair, harvest festival or training day."""
 
     start = models.DateTimeField(_("bắt đầu"))
@@ -519,7 +520,7 @@ class EventPage(SeoMixin, Page):
         return data
 
 
-class StandardPage(SeoMixin, Page):
+class StandardPage(CleanRichTextMixin, SeoMixin, Page):
     """About, how to buy, policies, FAQ: text pages built from blocks."""
 
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)
@@ -542,7 +543,7 @@ class ContactFormField(AbstractFormField):
     )
 
 
-class ContactPage(SeoMixin, AbstractEmailForm):
+class ContactPage(CleanRichTextMixin, SeoMixin, AbstractEmailForm):
     """A contact form whose submissions reach the district's inbox and the admin."""
 
     intro = RichTextField(_("lời giới thiệu"), blank=True, features=INTRO_FEATURES)

@@ -141,6 +141,25 @@ def test_a_cooperative_story_written_by_code_is_stored_clean(world):
     assert "Mật ong rừng" in stored
 
 
+@pytest.mark.django_db
+def test_a_district_page_intro_written_by_code_is_stored_clean_and_published_clean():
+    from cms.models import StandardPage
+
+    root = Page.get_first_root_node()
+    page = root.add_child(
+        instance=StandardPage(title="Giới thiệu huyện", slug="gioi-thieu", intro=ATTACK)
+    )
+    assert_inert(StandardPage.objects.get(pk=page.pk).intro)
+
+    # A draft saved as a revision and published later is cleaned on publishing.
+    page.intro = ATTACK
+    revision = page.save_revision()
+    revision.publish()
+    stored = StandardPage.objects.get(pk=page.pk).intro
+    assert_inert(stored)
+    assert "Mật ong rừng" in stored
+
+
 def _contentstate(text: str, url: str) -> str:
     """Draftail's posted form of one paragraph whose first word is a link."""
     return json.dumps(
