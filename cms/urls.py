@@ -29,6 +29,8 @@ urlpatterns = [
         name="wagtailadmin_password_reset",
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's own pattern and name, through a view that refuses absurd ids.
+    re_path(r"^documents/(\d+)/(.*)$", views.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.health, name="health"),

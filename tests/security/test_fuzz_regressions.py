@@ -125,3 +125,18 @@ def test_a_signed_event_naming_a_payment_id_int_cannot_read_is_handled(
     }
     response = post_event(client, event(kind, obj))
     assert response.status_code == 200
+
+
+def test_a_document_address_with_thousands_of_digits_is_not_found(client):
+    # Wagtail's pattern takes any run of digits; int() refuses 4,300 and more.
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model().objects.create(
+        title="Bảng giá", file=ContentFile(b"%PDF-1.4\n", name="bang-gia.pdf")
+    )
+    assert client.get(f"/documents/{'9' * 5000}/bang-gia.pdf").status_code == 404
+    assert client.get(f"/documents/{'9' * 19}/bang-gia.pdf").status_code == 404
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
