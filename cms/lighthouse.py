@@ -18,10 +18,7 @@ import gzip
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,7 +38,6 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
 )
-READY_TIMEOUT = 60
 # Seconds a page may take the first time (its photos' renditions are made then).
 WARM_TIMEOUT = 180
 MEDIA_MAX_AGE = 30 * 24 * 3600
@@ -144,64 +140,23 @@ def collectstatic(env: dict[str, str]) -> None:
     collect(env)
 
 
-class Site:
-    """gunicorn serving the site on a free port of 127.0.0.1 until `stop`."""
+def start_site(env: dict[str, str], log: Path, workers: int = 2):
+    """gunicorn serving the site (pages gzipped, media served) on a free port."""
+    from cms.bench.server import Server
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 2):
-        self.env, self.log, self.workers = env, log, workers
-        self.process: subprocess.Popen | None = None
-        self.port = 0
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(128)
-        listener.set_inheritable(True)
-        self.port = listener.getsockname()[1]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "cms.lighthouse:wsgi_with_media()",
-                    f"--workers={self.workers}",
-                    f"--bind=fd://{listener.fileno()}",
-                    f"--timeout={WARM_TIMEOUT}",
-                    "--log-level=warning",
-                ],
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                pass_fds=(listener.fileno(),),
-            )
-        listener.close()
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise LighthouseError(f"gunicorn exited at start; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise LighthouseError(f"gunicorn did not answer in {READY_TIMEOUT} s")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    site = Server(
+        env,
+        workers=workers,
+        log=log,
+        app="cms.lighthouse:wsgi_with_media()",
+        timeout=WARM_TIMEOUT,
+        task_worker=False,
+    )
+    try:
+        site.start()
+    except RuntimeError as error:
+        raise LighthouseError(str(error)) from error
+    return site
 
 
 # Finding the pages

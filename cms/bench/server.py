@@ -143,8 +143,20 @@ class Server:
     is never free between choosing and binding it, whoever else runs a server.
     """
 
-    def __init__(self, env: dict[str, str], *, workers: int, log: Path):
+    def __init__(
+        self,
+        env: dict[str, str],
+        *,
+        workers: int,
+        log: Path,
+        app: str = "cms.wsgi:application",
+        timeout: int = 60,
+        task_worker: bool = True,
+    ):
         self.env, self.workers, self.log = env, workers, log
+        # The WSGI application, its request timeout, and whether a db_worker
+        # runs beside it for the tasks the requests queue.
+        self.app, self.timeout, self.with_task_worker = app, timeout, task_worker
         self.process: subprocess.Popen | None = None
         self.task_worker: subprocess.Popen | None = None
         self.port = 0
@@ -165,11 +177,11 @@ class Server:
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "cms.wsgi:application",
+                    self.app,
                     f"--workers={self.workers}",
                     "--worker-class=sync",
                     f"--bind=fd://{listener.fileno()}",
-                    "--timeout=60",
+                    f"--timeout={self.timeout}",
                     "--log-level=warning",
                 ],
                 cwd=settings.BASE_DIR,
@@ -179,6 +191,9 @@ class Server:
                 pass_fds=(listener.fileno(),),
             )
         listener.close()
+        if not self.with_task_worker:
+            self._wait_until_ready()
+            return
         with self.log.open("ab") as log:
             self.task_worker = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker"],

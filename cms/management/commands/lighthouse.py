@@ -46,8 +46,7 @@ class Command(BaseCommand):
                 env = lighthouse.environment()
                 self.stdout.write("Collecting static files (production settings)…")
                 lighthouse.collectstatic(env)
-                site = lighthouse.Site(env, log=folder / "gunicorn.log")
-                site.start()
+                site = lighthouse.start_site(env, log=folder / "gunicorn.log")
                 base_url = site.base_url
                 self.stdout.write(f"Site under gunicorn at {base_url}")
             rows = self.audit(base_url, folder)
