@@ -51,6 +51,47 @@ def _clear_cache():
     cache.clear()
 
 
+class RedisCache:
+    """The real Redis server as the default cache, under a prefix of one test's own."""
+
+    location = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+    def __init__(self):
+        import uuid
+
+        import redis
+
+        # The SQLite and PostgreSQL runs share the server: each test keeps apart.
+        self.prefix = f"test-{uuid.uuid4().hex}"
+        self.server = redis.Redis.from_url(self.location)
+
+    def keys(self, pattern: str) -> list[bytes]:
+        """This test's keys that match `pattern` (after the prefix)."""
+        return self.server.keys(f"{self.prefix}:{pattern}")
+
+    def forget(self):
+        for key in self.server.scan_iter(f"{self.prefix}:*"):
+            self.server.delete(key)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Counts and cached pages in a real Redis, as every app server shares them."""
+    from django.core.cache import caches
+
+    shared = RedisCache()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": shared.location,
+            "KEY_PREFIX": shared.prefix,
+        }
+    }
+    yield shared
+    shared.forget()
+    caches["default"].close()
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Start every test in Vietnamese: a request to /en/ leaves English active in the

@@ -1,12 +1,8 @@
 """Flooding the expensive pages: requests per client address, then 429 with
 Retry-After and a page saying when to try again (producers/ratelimit.py)."""
 
-import os
-import uuid
-
 import pytest
-import redis
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client
 
 from producers.ratelimit import Rate, client_address, hit
@@ -309,25 +305,6 @@ def test_a_limit_set_to_none_is_off(limits):
 
 # -- several app servers -------------------------------------------------------------
 
-REDIS_LOCATION = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-@pytest.fixture
-def redis_cache(settings):
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_LOCATION,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield prefix
-    server = redis.Redis.from_url(REDIS_LOCATION)
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
-    caches["default"].close()
-
 
 def test_the_count_is_shared_by_every_app_server(redis_cache, limits):
     limits(search="3/d")
@@ -337,7 +314,4 @@ def test_the_count_is_shared_by_every_app_server(redis_cache, limits):
     answers += [get(f"/tim-kiem/?q={n}", client=second) for n in range(2, 4)]
 
     assert statuses(answers) == [200, 200, 200, 429]
-    keys = redis.Redis.from_url(REDIS_LOCATION).keys(
-        f"{redis_cache}:*ratelimit:search*"
-    )
-    assert len(keys) == 1
+    assert len(redis_cache.keys("*ratelimit:search*")) == 1
