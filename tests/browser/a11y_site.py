@@ -4,12 +4,11 @@ buyer with an account."""
 
 from types import SimpleNamespace
 
-from wagtail.images import get_image_model
-from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale
 
 from market.models import PaymentMethod, ProductImage
 from producers.models import CooperativePhoto
+from tests.browser.helpers import add_to_cart
 from tests.cms.site_pages import campaign, district_site, event, news_post
 from tests.market.factories import CategoryFactory, ProductFactory
 from tests.market.orders import place
@@ -17,6 +16,7 @@ from tests.producers.factories import (
     CertificationFactory,
     CooperativeFactory,
     UserFactory,
+    make_image,
 )
 from tests.producers.lot_histories import (
     certify,
@@ -28,12 +28,6 @@ from tests.producers.lot_histories import (
 GTIN = "08935000000014"
 BUYER_EMAIL = "lan@example.com"
 PASSWORD = "password"
-
-
-def make_image(title, description="", **file_options):
-    return get_image_model().objects.create(
-        title=title, description=description, file=get_test_image_file(**file_options)
-    )
 
 
 def build_site() -> SimpleNamespace:
@@ -176,11 +170,13 @@ def submit_unchecked(page, form, button=None):
     page.wait_for_load_state()
 
 
-def add_to_cart(page, url, product, quantity=1):
-    go(page, url + product.get_absolute_url())
-    page.fill("#add-to-cart-qty", str(quantity))
-    page.locator("form.add-to-cart button[type=submit]").first.click()
-    page.wait_for_load_state()
+def signup_with_errors(page, url, site=None):
+    """The sign-up form refused: a bad email and passwords that differ."""
+    go(page, url + "/tai-khoan/dang-ky/")
+    page.fill("#id_email", "lan@")
+    page.fill("#id_password1", "123")
+    page.fill("#id_password2", "456")
+    submit_unchecked(page, "main form")
 
 
 def sign_in(page, url):

@@ -46,15 +46,7 @@ def site_url(live_server, transactional_db, settings):
 @pytest.fixture
 def phone(browser):
     """A page in a phone-sized, touch, Vietnamese browser context."""
-    from tests.browser.helpers import PHONE
+    from tests.browser.helpers import phone_page
 
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
+    with phone_page(browser) as page:
+        yield page

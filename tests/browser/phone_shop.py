@@ -1,6 +1,6 @@
 """A small district shop for the phone tests: every public page type, with photos.
 
-Used by test_page_weight, test_no_js and test_narrow.
+Used by test_page_weight, test_no_js, test_narrow and test_csp.
 """
 
 from types import SimpleNamespace
@@ -105,11 +105,3 @@ def build_phone_shop() -> SimpleNamespace:
         honey=products[0],
         lot=lot,
     )
-
-
-def add_to_cart(page, site_url, product, quantity=1):
-    """Add `product` to the cart through its page's form (works with or without JS)."""
-    page.goto(site_url + product.get_absolute_url())
-    page.fill("#add-to-cart-qty", str(quantity))
-    page.get_by_role("button", name="Thêm vào giỏ").click()
-    page.wait_for_load_state()

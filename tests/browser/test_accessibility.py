@@ -12,13 +12,14 @@ from playwright.sync_api import expect
 from market.models import Order
 from tests.browser.a11y_site import (
     GTIN,
-    add_to_cart,
     build_site,
     checkout_with_items,
     go,
     sign_in,
+    signup_with_errors,
     submit_unchecked,
 )
+from tests.browser.helpers import add_to_cart
 
 BLOCKING = {"serious", "critical"}
 AXE = Axe()
@@ -39,14 +40,6 @@ def checkout_with_errors(page, url, site):
 
 def contact_with_errors(page, url, site):
     go(page, url + site.pages.contact.url)
-    submit_unchecked(page, "main form")
-
-
-def signup_with_errors(page, url, site):
-    go(page, url + "/tai-khoan/dang-ky/")
-    page.fill("#id_email", "lan@")
-    page.fill("#id_password1", "123")
-    page.fill("#id_password2", "456")
     submit_unchecked(page, "main form")
 
 

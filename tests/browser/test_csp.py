@@ -3,7 +3,8 @@ nothing the pages load or run is refused (cms/security.py)."""
 
 import pytest
 
-from tests.browser.phone_shop import add_to_cart, build_phone_shop
+from tests.browser.helpers import add_to_cart
+from tests.browser.phone_shop import build_phone_shop
 from tests.producers.factories import UserFactory
 
 # Records what the browser refuses, whichever way it reports it: the

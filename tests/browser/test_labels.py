@@ -8,12 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y_site import (
-    add_to_cart,
     build_site,
     checkout_with_items,
     go,
+    signup_with_errors,
     submit_unchecked,
 )
+from tests.browser.helpers import add_to_cart
 
 # Each visible field, with where its name comes from (empty when nowhere).
 FIELDS_AND_NAMES = """
@@ -161,11 +162,7 @@ def test_checkout_errors_are_announced_with_their_fields(phone, site_url, site):
 
 
 def test_signup_errors_are_announced_with_their_fields(phone, site_url, site):
-    go(phone, site_url + "/tai-khoan/dang-ky/")
-    phone.fill("#id_email", "lan@")
-    phone.fill("#id_password1", "123")
-    phone.fill("#id_password2", "456")
-    submit_unchecked(phone, "main form")
+    signup_with_errors(phone, site_url)
     errors = linked_errors(phone)
     assert "id_email" in errors and errors["id_email"], errors
     assert "id_password2" in errors or "id_password1" in errors, errors

@@ -7,14 +7,17 @@ a checkbox or radio counts with its label, which is what a thumb presses.
 Primary buttons aim higher: 44 px tall, the size a thumb finds without looking.
 """
 
-import re
-
 import pytest
 
-from tests.browser.helpers import horizontal_overflow
-from tests.browser.phone_shop import add_to_cart, build_phone_shop
+from tests.browser.helpers import (
+    ORDER_PAGE,
+    PHONE_360,
+    add_to_cart,
+    horizontal_overflow,
+    phone_page,
+)
+from tests.browser.phone_shop import build_phone_shop
 
-PHONE_360 = {"width": 360, "height": 740}
 MINIMUM = 24
 PRIMARY = 44
 
@@ -76,16 +79,8 @@ def shop(site_url):
 
 @pytest.fixture
 def narrow(browser):
-    context = browser.new_context(
-        viewport=PHONE_360,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
+    with phone_page(browser, PHONE_360) as page:
+        yield page
 
 
 def place_order(page, site_url) -> str:
@@ -98,7 +93,7 @@ def place_order(page, site_url) -> str:
     page.fill("#id_street", "Xóm 3")
     page.locator("label.choice", has_text="Thanh toán khi nhận hàng").click()
     page.get_by_role("button", name="Đặt hàng").click()
-    page.wait_for_url(re.compile(r".*/don-hang/DH-\d{6}-\w{5}/[^/]+/$"))
+    page.wait_for_url(ORDER_PAGE)
     return page.url
 
 

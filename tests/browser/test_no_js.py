@@ -11,10 +11,14 @@ import re
 import pytest
 
 from market.models import Order
-from tests.browser.helpers import horizontal_overflow
+from tests.browser.helpers import (
+    PHONE_360,
+    add_to_cart,
+    horizontal_overflow,
+    phone_page,
+    submit_order,
+)
 from tests.browser.phone_shop import build_phone_shop
-
-PHONE_360 = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -24,17 +28,8 @@ def shop(site_url):
 
 @pytest.fixture
 def no_js(browser):
-    context = browser.new_context(
-        java_script_enabled=False,
-        viewport=PHONE_360,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-    )
-    yield context.new_page()
-    context.close()
+    with phone_page(browser, PHONE_360, java_script_enabled=False) as page:
+        yield page
 
 
 def test_a_buyer_without_javascript_finds_fills_the_cart_and_orders(
@@ -71,9 +66,7 @@ def test_a_buyer_without_javascript_finds_fills_the_cart_and_orders(
     page.fill("#add-to-cart-qty", "2")
     page.get_by_role("button", name="Thêm vào giỏ").click()
     page.wait_for_load_state()
-    page.goto(site_url + shop.product.get_absolute_url())
-    page.get_by_role("button", name="Thêm vào giỏ").click()
-    page.wait_for_load_state()
+    add_to_cart(page, site_url, shop.product)
 
     # The cart: change a quantity, then remove the other line.
     page.goto(site_url + "/gio-hang/")
@@ -110,11 +103,7 @@ def test_a_buyer_without_javascript_finds_fills_the_cart_and_orders(
     page.locator("label.choice", has_text="Thanh toán khi nhận hàng").click()
     assert horizontal_overflow(page) <= 0
     screenshot("no-js-checkout", page)
-    page.get_by_role("button", name="Đặt hàng").click()
-    page.wait_for_url(re.compile(r".*/don-hang/DH-\d{6}-\w{5}/[^/]+/$"))
-
-    number = page.locator(".order-head__number").inner_text()
-    order = Order.objects.get(number=number)
+    order = submit_order(page)
     assert order.status == Order.Status.PLACED
     assert order.payment_method == "cod"
     assert order.commune_code == 17254

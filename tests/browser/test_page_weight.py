@@ -24,23 +24,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.browser.phone_shop import add_to_cart, build_phone_shop
+from tests.browser.helpers import PHONE_360, add_to_cart, phone_context
+from tests.browser.phone_shop import build_phone_shop
 
-PHONE_360 = {"width": 360, "height": 740}
 BUDGET = 200 * 1024
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg")
-
-
-def phone_context(browser, **extra):
-    return browser.new_context(
-        viewport=PHONE_360,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="vi-VN",
-        timezone_id="Asia/Ho_Chi_Minh",
-        **extra,
-    )
 
 
 def is_photo(request) -> bool:
@@ -93,7 +81,7 @@ def shop(site_url):
 
 
 def measure(browser, url, storage_state=None):
-    context = phone_context(browser, storage_state=storage_state)
+    context = phone_context(browser, PHONE_360, storage_state=storage_state)
     page = context.new_page()
     recorder = Recorder(page)
     response = page.goto(url, wait_until="networkidle")
@@ -122,7 +110,7 @@ def test_each_page_a_phone_opens_first_weighs_at_most_200_kb(
     browser, site_url, shop, capsys
 ):
     # The cart's cookie, for a checkout with an item in it.
-    context = phone_context(browser)
+    context = phone_context(browser, PHONE_360)
     page = context.new_page()
     add_to_cart(page, site_url, shop.honey, 2)
     cart_state = context.storage_state()

@@ -68,12 +68,16 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     expires_on = datetime.date(2028, 1, 1)
 
 
-def make_image(collection=None, title="Ảnh thử", **kwargs):
+def make_image(collection=None, title="Ảnh thử", description="", **kwargs):
+    """A Wagtail image; `kwargs` (colour, size...) shape its test file."""
     from wagtail.images.models import Image
 
     extra = {"collection": collection} if collection is not None else {}
     return Image.objects.create(
-        title=title, file=get_test_image_file(**kwargs), **extra
+        title=title,
+        description=description,
+        file=get_test_image_file(**kwargs),
+        **extra,
     )
 
 
