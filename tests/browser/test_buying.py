@@ -4,6 +4,7 @@ admin; a card checkout goes through (fake) Stripe and is settled by its webhook.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from market.models import Fulfilment, Order, Payment
 from producers.roles import add_member, ensure_roles
@@ -45,6 +46,9 @@ def fill_checkout(page, payment_label):
     page.fill("#id_contact_name", "Nguyễn Thị Lan")
     page.fill("#id_phone", "0912 345 678")
     page.fill("#id_email", "lan@example.com")
+    # With the script running, the no-script button that reloads the commune
+    # list is not shown: the list follows the province by itself.
+    expect(page.locator("[data-refresh-communes]")).to_be_hidden()
     page.select_option("#id_province", "40")
     # The script fills the commune list for the chosen province.
     page.wait_for_function(
