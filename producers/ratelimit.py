@@ -98,8 +98,8 @@ def hit(scope: str, ident: str, rate: Rate, now: float | None = None) -> Verdict
 
 
 def rate_for(scope: str) -> Rate | None:
-    """The scope's rate from MARKET_RATE_LIMITS; None (or no entry): no limit."""
-    text = settings.MARKET_RATE_LIMITS.get(scope)
+    """The scope's rate from MARKET_RATE_LIMITS; no entry or None: no limit."""
+    text = (settings.MARKET_RATE_LIMITS or {}).get(scope)
     return Rate.parse(text) if text else None
 
 
