@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,6 +48,7 @@ from .models import (
 )
 from .payments import stripe as stripe_payments
 from .payments import vietqr
+from .redirects import next_path
 from .stock import InsufficientStock
 
 # A fetch() from buying.js asks for the cart's body only, to swap it in place.
@@ -64,16 +64,6 @@ TRACKING_WINDOW_SECONDS = 15 * 60
 
 
 # Cart
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    # A path on this site: redirect() would take "cart" or "a:b" for a view name.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _apply_cart_change(request, cart: Cart) -> None:
@@ -129,7 +119,7 @@ def cart_view(request):
             return render(
                 request, "market/includes/cart_body.html", cart_context(request, cart)
             )
-        return redirect(_safe_next(request, reverse("market:cart")))
+        return redirect(next_path(request, reverse("market:cart")))
     return render(request, "market/cart.html", cart_context(request, cart))
 
 
